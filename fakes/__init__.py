@@ -1,0 +1,1 @@
+"""Fakes of third-party services the platform depends on."""

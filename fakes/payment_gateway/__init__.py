@@ -1,0 +1,1 @@
+"""A fake third-party payment gateway that behaves (and misbehaves) like a real one."""

@@ -1,0 +1,1 @@
+"""Peakdrill core: exit codes, typed YAML loading, run folders and the run journal."""

@@ -1,0 +1,1 @@
+"""Verdicts: metrics store, SLO evaluation, integrity audit, charts, HTML/JSON/JUnit reports."""

@@ -1,0 +1,1 @@
+"""Integrity audit: invariants over the shop database snapshot and the gateway ledger."""

@@ -1,0 +1,9 @@
+"""`report`, `gate` and `compare` subcommands (owned by the reports role)."""
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add this role's subcommands to the top-level parser."""
+    _ = (sub, argparse)

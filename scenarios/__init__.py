@@ -1,0 +1,1 @@
+"""Load: Locust user behaviours, open-model arrivals, load shapes and scenario files."""

@@ -1,0 +1,9 @@
+"""`rehearse` subcommands (owned by the rehearsal role)."""
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add this role's subcommands to the top-level parser."""
+    _ = (sub, argparse)

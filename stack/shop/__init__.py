@@ -1,0 +1,1 @@
+"""The reference card-key platform: API service, background worker, schema, seed."""
