@@ -81,7 +81,7 @@ class StackConfig(StrictModel):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     description: str = ""
-    services: dict[ServiceName, ServiceLimits] = {}
+    services: dict[ServiceName, ServiceLimits] = Field(default_factory=dict)
     shop: ShopConfig = ShopConfig()
     gateway: GatewayConfig = GatewayConfig()
     postgres: PostgresConfig = PostgresConfig()
