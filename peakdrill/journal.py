@@ -21,10 +21,9 @@ class Journal:
 
     def event(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Record an event now; returns it. Kinds: see docs/CONTRACTS.md."""
-        record = {"t": round(time.time(), 6), "kind": kind, **fields}
-        line = json.dumps(record, sort_keys=False, default=str)
-        with self._lock:
-            self._fh.write(line + "\n")
+        with self._lock:  # stamp under the lock so the file is in time order
+            record = {"t": round(time.time(), 6), "kind": kind, **fields}
+            self._fh.write(json.dumps(record, default=str) + "\n")
             self._fh.flush()
         return record
 
