@@ -1,0 +1,204 @@
+"""Start a stack in dependency order; on any failure remove everything it created."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from docker.types import LogConfig
+
+from peakdrill.errors import StackError
+from stack import engine, health, images, proxies, teardown
+from stack.config import ServiceName, StackConfig
+from stack.endpoints import StackEndpoints
+from stack.names import LABEL_STACK, network_name
+from stack.paths import REPO
+from stack.specs import ContainerSpec, Secrets, build_specs, stack_volumes
+
+if TYPE_CHECKING:
+    from docker import DockerClient
+    from docker.models.containers import Container
+
+Progress = Callable[[str], None]
+INFRA_TIMEOUT_S = 120.0
+SHOP_TIMEOUT_S = 180.0  # first start migrates the schema; CPU is shared with other work
+EDGE_TIMEOUT_S = 60.0
+_LOGS = LogConfig(type="json-file", config={"max-size": "20m", "max-file": "2"})
+
+
+def bring_up(
+    config: StackConfig, name: str, progress: Progress, *, seed: int = 0
+) -> StackEndpoints:
+    """Build images if needed, then start and health-check every service of `name`."""
+    from stack import lifecycle  # cycle: lifecycle imports this module lazily
+
+    cli = engine.client()
+    left = teardown.leftovers(cli, name)
+    if left:
+        raise StackError(f"stack {name!r} exists already ({left[0]}, ...): `stack down` it first")
+    images.ensure_images(progress)  # before anything labeled exists: a failed build leaves nothing
+    specs = build_specs(config, name, Secrets.random(), seed)
+    started = time.monotonic()
+    with _sigterm_as_interrupt(), _removed_on_failure(cli, name, progress):
+        _start_all(cli, name, specs, progress)
+        eps = lifecycle.endpoints(name)
+    progress(f"stack {name}: healthy in {time.monotonic() - started:.1f}s")
+    return eps
+
+
+def _start_all(
+    cli: DockerClient, name: str, specs: dict[ServiceName, list[ContainerSpec]], progress: Progress
+) -> None:
+    labels = {LABEL_STACK: name}
+    cli.networks.create(network_name(name), driver="bridge", labels=labels)
+    for vol in stack_volumes(name):
+        cli.volumes.create(vol, labels=labels)
+    first = _run_phase(cli, name, specs, ("postgres", "redis", "gateway", "toxiproxy"), progress)
+    toxi = first["toxiproxy"][0]
+    api = _published_url(toxi, "8474/tcp")
+    health.wait_healthy({_label(toxi): (toxi, lambda: health.probe_http(f"{api}/version"))}, 30)
+    proxies.create_proxies(api)
+    progress("toxiproxy: proxies postgres, redis, gateway, notify, edge enabled")
+    gw = first["gateway"][0]
+    control = _published_url(gw, "8081/tcp")
+    checks = _exec_checks(first, ("postgres", "redis"))
+    checks[_label(gw)] = (gw, lambda: health.probe_http(f"{control}/healthz"))
+    _wait(checks, INFRA_TIMEOUT_S, progress)
+    second = _run_phase(cli, name, specs, ("shop-api", "shop-worker", "haproxy"), progress)
+    _wait(_exec_checks(second, ("shop-api", "shop-worker")), SHOP_TIMEOUT_S, progress)
+    edge = _published_url(toxi, "18000/tcp")
+    hap = second["haproxy"][0]
+    _wait(
+        {_label(hap): (hap, lambda: health.probe_http(f"{edge}/healthz"))}, EDGE_TIMEOUT_S, progress
+    )
+
+
+def _run_phase(
+    cli: DockerClient,
+    name: str,
+    specs: dict[ServiceName, list[ContainerSpec]],
+    services: tuple[ServiceName, ...],
+    progress: Progress,
+) -> dict[str, list[Container]]:
+    """Create and start the services' containers in parallel (none waits for another)."""
+    todo = [s for svc in services for s in specs[svc]]
+    with ThreadPoolExecutor(max_workers=max(1, len(todo))) as pool:
+        boxes = list(pool.map(lambda s: _run(cli, name, s), todo))
+    progress(f"started {', '.join(s.name for s in todo)}")
+    out: dict[str, list[Container]] = {}
+    for spec, box in zip(todo, boxes, strict=True):
+        out.setdefault(spec.service, []).append(box)
+    return out
+
+
+def _run(cli: DockerClient, name: str, spec: ContainerSpec) -> Container:
+    net = network_name(name)
+    box: Container = cli.containers.run(
+        spec.image,
+        spec.command,
+        name=spec.name,
+        hostname=f"{spec.service}-{spec.index}",
+        detach=True,
+        environment=spec.env,
+        labels=spec.labels,
+        network=net,
+        networking_config={net: cli.api.create_endpoint_config(aliases=spec.aliases)},
+        ports=spec.ports,
+        volumes={vol: {"bind": path, "mode": "rw"} for vol, path in spec.volumes.items()},
+        nano_cpus=spec.nano_cpus,
+        mem_limit=f"{spec.memory_mb}m",
+        log_config=_LOGS,
+    )
+    box.reload()  # fills in published ports
+    return box
+
+
+def _exec_checks(
+    boxes: dict[str, list[Container]], services: tuple[str, ...]
+) -> dict[str, tuple[Container, health.Check]]:
+    checks: dict[str, tuple[Container, health.Check]] = {}
+    for svc in services:
+        probe_svc = svc if svc != "shop-worker" or worker_has_check() else "running"
+        for box in boxes[svc]:
+            checks[_label(box)] = (box, partial(health.probe_exec, box, probe_svc))
+    return checks
+
+
+def worker_has_check() -> bool:
+    """Whether the shop worker offers `--check` (else a running container counts as healthy)."""
+    src = REPO / "stack" / "shop" / "worker"
+    files = list(src.rglob("*.py")) if src.is_dir() else [src.with_suffix(".py")]
+    return any(f.is_file() and "--check" in f.read_text(encoding="utf-8") for f in files)
+
+
+def _wait(
+    checks: dict[str, tuple[Container, health.Check]], timeout_s: float, progress: Progress
+) -> None:
+    started = time.monotonic()
+    health.wait_healthy(checks, timeout_s)
+    progress(f"healthy: {', '.join(checks)} ({time.monotonic() - started:.1f}s)")
+
+
+def _label(box: Container) -> str:
+    return str(box.name)
+
+
+def _published_url(box: Container, port: str) -> str:
+    from stack.lifecycle import published_port
+
+    return f"http://127.0.0.1:{published_port(box, port)}"
+
+
+@contextmanager
+def _removed_on_failure(cli: DockerClient, name: str, progress: Progress) -> Iterator[None]:
+    """Any exception, Ctrl-C or SIGTERM inside: remove everything labeled, then re-raise."""
+    try:
+        yield
+    except BaseException as exc:
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        progress(f"stack {name}: {what}; removing everything labeled {LABEL_STACK}={name}")
+        with _signals_ignored():
+            try:
+                teardown.remove_all(cli, name)
+            except Exception as cleanup_exc:  # keep the original error; say what is left
+                progress(f"cleanup incomplete: {cleanup_exc}")
+        raise
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt while starting, so cleanup runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(_sig: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Let the cleanup finish even if the user presses Ctrl-C again."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
