@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from fakes.payment_gateway.faults import FaultEnvelope
 from peakdrill.errors import BadInput
 from peakdrill.yamlconfig import StrictModel
 from stack.config import ServiceName, StackConfig
@@ -19,36 +27,6 @@ from stack.config import ServiceName, StackConfig
 # The Toxiproxy proxies every stack has (docs/CONTRACTS.md, "Toxiproxy proxies").
 ProxyName = Literal["postgres", "redis", "gateway", "notify", "edge"]
 Stream = Literal["upstream", "downstream"]
-GatewayFaultKind = Literal[
-    "notify_drop",
-    "notify_duplicate",
-    "notify_reorder",
-    "notify_delay",
-    "notify_replay",
-    "notify_bad_signature",
-    "notify_wrong_amount",
-    "endpoint_latency",
-    "endpoint_error",
-    "endpoint_hang",
-    "endpoint_reset",
-    "endpoint_empty",
-]
-_DISTRIBUTION_PARAMS = frozenset({"distribution", "delay_ms", "min_ms", "max_ms", "median_ms"})
-# Parameters the gateway accepts per kind (its README); checked here so a typo fails at load.
-GATEWAY_PARAMS: dict[str, frozenset[str]] = {
-    "notify_drop": frozenset(),
-    "notify_duplicate": frozenset({"copies"}),
-    "notify_reorder": frozenset({"hold_ms"}),
-    "notify_delay": _DISTRIBUTION_PARAMS | {"sigma"},
-    "notify_replay": frozenset(),
-    "notify_bad_signature": frozenset(),
-    "notify_wrong_amount": frozenset({"delta_cents"}),
-    "endpoint_latency": _DISTRIBUTION_PARAMS | {"sigma"},
-    "endpoint_error": frozenset({"status"}),
-    "endpoint_hang": frozenset({"hang_ms"}),
-    "endpoint_reset": frozenset(),
-    "endpoint_empty": frozenset(),
-}
 
 
 def _error(message: str) -> PydanticCustomError:
@@ -198,32 +176,46 @@ class CpuSqueezeFault(_Container):
 
 
 class GatewayFault(_Lasting):
-    """A fault of the fake payment gateway, set through its control API."""
+    """A fault of the fake payment gateway, set through its control API.
+
+    `kind`, `probability`, `endpoint` and `params` are the gateway's own fault object
+    (fakes/payment_gateway/README.md) and are validated by the gateway's own model, so a
+    scenario fails at load exactly where the gateway would refuse it.
+    """
 
     fault: Literal["gateway"]
-    kind: GatewayFaultKind
+    kind: str
     probability: float = Field(1.0, ge=0, le=1)
     endpoint: str | None = Field(None, pattern=r"^/", description="path prefix, endpoint_* only")
-    params: dict[str, int | float | str] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint_faults_only(cls, value: str | None, info: ValidationInfo) -> str | None:
-        kind = info.data.get("kind", "")
-        if value is not None and not kind.startswith("endpoint_"):
-            raise _error(f"only endpoint_* kinds take an endpoint, not {kind}")
-        return value
+    @model_validator(mode="after")
+    def _gateway_accepts(self) -> GatewayFault:
+        body = {"id": "check", "kind": self.kind, "probability": self.probability}
+        body |= {"endpoint": self.endpoint, "params": self.params}
+        try:
+            FaultEnvelope.model_validate({"fault": body})
+        except ValidationError as exc:
+            raise _gateway_error(exc, self.kind) from None
+        return self
 
-    @field_validator("params")
-    @classmethod
-    def _known_params(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-        kind = info.data.get("kind")
-        allowed = GATEWAY_PARAMS.get(kind or "", frozenset())
-        for name in value:
-            if kind is not None and name not in allowed:
-                hint = ", ".join(sorted(allowed)) or "none"
-                raise _error(f"{name}: unknown parameter for {kind} (allowed: {hint})")
-        return value
+
+def _gateway_error(exc: ValidationError, kind: str) -> ValidationError:
+    """Re-home the gateway model's first error onto our field path (`params.delay_ms`)."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])[1:]  # drop the envelope's `fault`
+    if loc and loc[0] == kind:
+        loc = loc[1:]  # drop the union tag
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "union_tag_invalid":
+        allowed = message.split("expected tags: ")[-1]
+        loc, message = ["kind"], f"unknown gateway fault kind {kind!r}; expected one of: {allowed}"
+    elif err["type"] == "extra_forbidden":
+        message = f"unknown parameter for {kind}"
+    detail = InitErrorDetails(
+        type=PydanticCustomError("gateway_fault", message), loc=tuple(loc), input=err["input"]
+    )
+    return ValidationError.from_exception_data("GatewayFault", [detail])
 
 
 AnyFault = (
