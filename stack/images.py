@@ -23,7 +23,14 @@ IMAGES = ("postgres", "redis", "haproxy", "toxiproxy", "gateway", "shop")
 # Python sources copied into an image: the shop must not get the rest of stack/ (docker SDK).
 SOURCES: dict[str, tuple[str, ...]] = {
     "shop": ("stack/__init__.py", "stack/shop"),
-    "gateway": ("fakes/__init__.py", "fakes/payment_gateway"),
+    "gateway": (
+        "fakes/__init__.py",
+        "fakes/payment_gateway",
+        # the gateway validates with peakdrill's StrictModel and one-line errors
+        "peakdrill/__init__.py",
+        "peakdrill/errors.py",
+        "peakdrill/yamlconfig.py",
+    ),
 }
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
@@ -128,8 +135,9 @@ def _current_label(cli: docker.DockerClient, tag: str) -> str | None:
 
 
 def _build_tail(exc: BuildError) -> str:
-    lines = [str(c.get("stream", "")).strip() for c in exc.build_log if isinstance(c, dict)]
-    lines = [ln for ln in lines if ln]
+    chunks = [str(c.get("stream", "")) for c in exc.build_log if isinstance(c, dict)]
+    lines = [ln.strip() for ch in chunks for ln in ch.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("INFO:")]
     return " | ".join([*lines[-4:], str(exc.msg)])[-600:]
 
 
