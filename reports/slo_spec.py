@@ -92,6 +92,12 @@ class SloSpec(StrictModel):
     recovery_window_s: float = Field(
         30.0, gt=0, le=3600, description="after a fault heals, this long counts as recovery"
     )
+    warmup_s: float = Field(
+        5.0, ge=0, le=600, description="the first seconds of load are left out of steady"
+    )
+    recovered_hold_s: float = Field(
+        5.0, ge=1, le=600, description="steady objectives must hold this long to count as recovered"
+    )
     objectives: list[Objective] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -101,4 +107,18 @@ class SloSpec(StrictModel):
             if obj.name in seen:
                 raise ValueError(f"objectives[{i}].name: duplicate objective {obj.name!r}")
             seen.add(obj.name)
+        if any(o.metric == "recovery_time_s" for o in self.objectives) and not self.steady_targets:
+            raise ValueError(
+                "objectives: recovery_time_s needs a steady latency or error_ratio objective "
+                "to recover to"
+            )
         return self
+
+    @property
+    def steady_targets(self) -> list[Objective]:
+        """Steady latency/error objectives: what "recovered" means after a fault."""
+        return [
+            o
+            for o in self.objectives
+            if o.phase == "steady" and metric_family(o.metric) in ("latency", "error_ratio")
+        ]
