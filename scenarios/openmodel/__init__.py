@@ -1,0 +1,1 @@
+"""Open-model load on Locust: a seeded arrival schedule, scheduled-start latencies, histograms."""
