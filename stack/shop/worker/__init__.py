@@ -1,0 +1,1 @@
+"""Background worker: reconciliation, expiry, refunds and stock-counter resync."""
