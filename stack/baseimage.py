@@ -24,7 +24,7 @@ def resolve_base(cli: docker.DockerClient, progress: Callable[[str], None]) -> s
     wanted = os.environ.get("PEAKDRILL_BASE_IMAGE")
     candidates = [wanted] if wanted else [PUBLIC_BASE, LOCAL_BASE]
     for name in candidates:
-        if _exists(cli, name):
+        if exists(cli, name):
             return name
     first = candidates[0]
     if _try_pull(first):
@@ -41,7 +41,8 @@ def base_id(cli: docker.DockerClient, name: str) -> str:
     return str(cli.images.get(name).id)
 
 
-def _exists(cli: docker.DockerClient, name: str) -> bool:
+def exists(cli: docker.DockerClient, name: str) -> bool:
+    """Whether an image is present locally."""
     try:
         cli.images.get(name)
     except ImageNotFound:
