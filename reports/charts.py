@@ -124,7 +124,8 @@ def _figure(title: str, ylabel: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save(fig: Figure, path: Path) -> Path:
+    """Lay out, write the PNG and free the figure."""
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
@@ -136,9 +137,17 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "all"
 
 
-def _ms_axis(ax: Axes) -> None:
+def ms_axis(ax: Axes) -> None:
+    """Log-scale millisecond axis with plain tick labels."""
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    # label the 2x and 5x minor ticks too, in plain numbers (not 6×10²)
+    ax.yaxis.set_minor_formatter(FuncFormatter(_minor_label))
+
+
+def _minor_label(v: float, _: object) -> str:
+    lead = f"{v:.0e}"[0]
+    return f"{v:g}" if lead in "25" else ""
 
 
 def latency_chart(data: RunData, name: str, out: Path) -> Path:
@@ -151,10 +160,10 @@ def latency_chart(data: RunData, name: str, out: Path) -> Path:
     for obj in data.spec.objectives:
         if obj.endpoint == name and obj.metric.startswith("latency_") and obj.phase == "steady":
             ax.axhline(obj.fail, color="#495057", ls="--", lw=1, label=f"{obj.name} fail band")
-    _ms_axis(ax)
+    ms_axis(ax)
     shade(ax, data.timeline, t0)
     legend(ax, data.timeline)
-    return _save(fig, out)
+    return save(fig, out)
 
 
 def lag_chart(data: RunData, out: Path) -> Path | None:
@@ -167,10 +176,10 @@ def lag_chart(data: RunData, out: Path) -> Path | None:
     s = series(data.store, "lag", names, t0, width)
     for p, label, color in PCT_STYLE:
         ax.plot(s.x, s.pct[p], label=label, color=color, lw=1.3)
-    _ms_axis(ax)
+    ms_axis(ax)
     shade(ax, data.timeline, t0)
     legend(ax, data.timeline)
-    return _save(fig, out)
+    return save(fig, out)
 
 
 def rate_chart(data: RunData, out: Path) -> Path:
@@ -195,7 +204,7 @@ def rate_chart(data: RunData, out: Path) -> Path:
     ax.set_ylim(bottom=0)
     shade(ax, data.timeline, t0)
     legend(ax, data.timeline)
-    return _save(fig, out)
+    return save(fig, out)
 
 
 def error_chart(data: RunData, out: Path) -> Path:
@@ -212,7 +221,7 @@ def error_chart(data: RunData, out: Path) -> Path:
     ax.set_ylim(bottom=0)
     shade(ax, data.timeline, t0)
     legend(ax, data.timeline)
-    return _save(fig, out)
+    return save(fig, out)
 
 
 def _service_grid(data: RunData, t0: float, field: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -255,7 +264,7 @@ def container_chart(data: RunData, out: Path) -> Path | None:
         shade(ax, data.timeline, t0)
     mem.set_xlabel("seconds since load start")
     legend(mem, data.timeline, ncols=8)
-    return _save(fig, out)
+    return save(fig, out)
 
 
 def render_all(data: RunData, out_dir: Path) -> dict[str, Path]:

@@ -103,7 +103,7 @@ def _phases(summary: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for p in summary["phases"]:
         rows = []
-        for name, st in list(p["endpoints"].items()) + [("delivery lag", p["delivery_lag"])]:
+        for name, st in [*p["endpoints"].items(), ("delivery lag", p["delivery_lag"])]:
             if name == "delivery lag" and not st["samples"]:
                 continue
             rows.append(
