@@ -27,9 +27,11 @@ PROXIES: tuple[ProxySpec, ...] = (
 )
 
 
-def create_proxies(api_url: str, timeout_s: float = 10.0) -> None:
+def create_proxies(
+    api_url: str, timeout_s: float = 10.0, transport: httpx.BaseTransport | None = None
+) -> None:
     """Create every proxy disabled (room for toxics), then enable them all."""
-    with httpx.Client(base_url=api_url, timeout=timeout_s) as http:
+    with httpx.Client(base_url=api_url, timeout=timeout_s, transport=transport) as http:
         for p in PROXIES:
             body = {"name": p.name, "listen": p.listen, "upstream": p.upstream, "enabled": False}
             _check(http.post("/proxies", json=body), f"create proxy {p.name}")
