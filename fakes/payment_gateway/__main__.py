@@ -15,6 +15,7 @@ from peakdrill.errors import PeakdrillError
 def main() -> int:
     """Validate the environment, then serve until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per notification is noise
     try:
         settings = from_env(os.environ)
     except PeakdrillError as exc:
