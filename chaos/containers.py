@@ -10,7 +10,8 @@ from docker.errors import NotFound
 
 from chaos.deadline import run_with_deadline
 from chaos.errors import FaultError
-from stack.names import container_name
+from stack.health import probe_exec
+from stack.names import LABEL_SERVICE, container_name
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -43,9 +44,13 @@ def state(box: Container) -> tuple[str, str | None]:
     return str(st.get("Status", "unknown")), health
 
 
-def is_healthy(status: str, health: str | None) -> bool:
-    """Running, and healthy if the image defines a healthcheck."""
-    return status == "running" and health in (None, "healthy")
+def is_healthy(box: Container) -> bool:
+    """Running and passing the stack's own health probe for its service (stack.health)."""
+    status, health = state(box)
+    if status != "running" or health not in (None, "healthy"):
+        return False
+    service = box.labels.get(LABEL_SERVICE, "")
+    return docker_call(f"probe {box.name}", lambda: probe_exec(box, service).healthy)
 
 
 def wait_healthy(
@@ -57,7 +62,7 @@ def wait_healthy(
     """Poll until the container is healthy (True) or `stop_at` (monotonic) passes (False)."""
     while clock() < stop_at:
         try:
-            if is_healthy(*state(box)):
+            if is_healthy(box):
                 return True
         except FaultError:
             pass  # the engine may be briefly busy while the container starts; keep polling

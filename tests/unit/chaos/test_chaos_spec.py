@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from pydantic import Field
@@ -13,6 +13,7 @@ from chaos.spec import (
     FaultSpec,
     KillFault,
     LatencyFault,
+    ProxyName,
     end_s,
     target_of,
     toxic_name,
@@ -22,6 +23,7 @@ from chaos.spec import (
 from peakdrill.errors import BadInput
 from peakdrill.yamlconfig import StrictModel, validate
 from stack.config import StackConfig
+from stack.proxies import PROXIES
 
 
 class Scenario(StrictModel):
@@ -182,3 +184,7 @@ def test_duplicate_ids_are_rejected() -> None:
     b = {"fault": "down", "target": "redis", "at_s": 0, "duration_s": 1, "id": "x"}
     with pytest.raises(BadInput, match=r"chaos\[1\]\.id: 'x' is already used by chaos\[0\]"):
         validate_targets(load(a, b), config())
+
+
+def test_proxy_names_match_the_proxies_the_stack_creates() -> None:
+    assert set(get_args(ProxyName)) == {p.name for p in PROXIES}
