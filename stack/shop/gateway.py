@@ -85,7 +85,7 @@ class GatewayClient:
             resp = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise GatewayError(f"{method} {path}: {type(exc).__name__}") from exc
-        data = _json_or_empty(resp)
+        data = _json_or_none(resp)
         if resp.status_code >= 300:
             code = str(data.get("code", "")) if isinstance(data, dict) else ""
             raise GatewayError(
@@ -96,8 +96,8 @@ class GatewayClient:
         return data
 
 
-def _json_or_empty(resp: httpx.Response) -> Any:
+def _json_or_none(resp: httpx.Response) -> Any:
     try:
         return resp.json()
     except ValueError:
-        return {}
+        return None
