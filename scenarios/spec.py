@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from chaos.spec import FaultSpec
@@ -94,7 +101,12 @@ def _pick_stage(value: Any) -> AnyStage:
     return cls.model_validate(value)
 
 
-Stage = Annotated[AnyStage, PlainValidator(_pick_stage)]
+def _dump_stage(stage: AnyStage) -> dict[str, Any]:
+    return stage.model_dump(mode="json")
+
+
+# by hand both ways: pydantic cannot infer a serializer through a PlainValidator
+Stage = Annotated[AnyStage, PlainValidator(_pick_stage), PlainSerializer(_dump_stage)]
 
 
 class LoadSpec(StrictModel):
