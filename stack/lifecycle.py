@@ -80,7 +80,8 @@ def exec_service(name: str, service: str, cmd: list[str], timeout_s: float = 120
     if code != 0:
         why = "timed out" if code == 124 else f"exit {code}"
         tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise StackError(f"{service}: `{' '.join(cmd)}` failed ({why}): {tail[0][:300]}")
+        shown = " ".join(cmd).replace("\n", "; ")[:120]
+        raise StackError(f"{service}: `{shown}` failed ({why}): {tail[0][:300]}")
     return stdout
 
 
