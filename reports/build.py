@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from peakdrill.runfolder import RunFolder
-from reports.charts import render_all
 from reports.evaluate import Evaluation, evaluate
 from reports.html import render_report
 from reports.junit import write_junit
@@ -30,6 +29,8 @@ def write_verdicts(ev: Evaluation) -> None:
 
 def write_full(ev: Evaluation) -> Path:
     """summary.json, junit.xml, charts/*.png and report.html; returns the HTML path."""
+    from reports.charts import render_all  # matplotlib is slow to import: only when charting
+
     folder: RunFolder = ev.data.folder
     summary = write_summary(ev, folder.summary)
     write_junit(ev, folder.junit)

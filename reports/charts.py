@@ -187,20 +187,14 @@ def rate_chart(data: RunData, out: Path) -> Path:
     t0, width = origin(data), bin_seconds(data)
     fig, ax = _figure("Request rate — target vs achieved", "requests / s")
     rows = sorted(data.arrivals, key=lambda r: float(r.get("t", 0)))
-    if rows:
-        x = np.array([float(r["t"]) - t0 + 0.5 for r in rows])
-        ax.plot(
-            x,
-            [float(r.get("target_rate") or 0) for r in rows],
-            label="target",
-            color="#495057",
-            ls="--",
-        )
-        ax.plot(
-            x, [float(r.get("started") or 0) for r in rows], label="started", color="#2b8cbe", lw=1
-        )
+    x = np.array([float(r["t"]) - t0 + 0.5 for r in rows])
+    target = [float(r.get("target_rate") or 0) for r in rows]
+    started = [float(r.get("started") or 0) for r in rows]
     done = series(data.store, "request", data.store.names(), t0, width)
-    ax.plot(done.x, done.count, label="completed", color="#2f9e44", lw=1.2)
+    ax.plot(x, target, label="target", color="#495057", ls="--")
+    ax.plot(done.x, done.count, label="completed", color="#2f9e44", lw=2.2, alpha=0.6)
+    # drawn over "completed": in a healthy run the two coincide
+    ax.plot(x, started, label="started", color="#1c4e80", lw=0.9)
     ax.set_ylim(bottom=0)
     shade(ax, data.timeline, t0)
     legend(ax, data.timeline)

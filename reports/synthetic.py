@@ -133,10 +133,11 @@ def _hist_line(t: int, name: str, kind: str, values_ms: np.ndarray, errors: int)
 
 def _latency_lines(run: SynthRun, rng: np.random.Generator) -> tuple[list[str], list[int]]:
     lines, per_second = [], []
+    shares = sum(ep.share for ep in run.endpoints)  # normalised: the rate is the total
     for sec in range(run.duration_s):
         started = 0
         for ep in run.endpoints:
-            n = int(rng.poisson(run.rate_per_s * ep.share))
+            n = int(rng.poisson(run.rate_per_s * ep.share / shares))
             factor, fault_err = _fault_factor(run, ep.name, sec)
             values = rng.lognormal(np.log(ep.median_ms * factor), ep.sigma, n)
             errors = int(rng.binomial(n, min(1.0, ep.error_rate + fault_err))) if n else 0
