@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tarfile
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from docker.errors import BuildError, ImageNotFound
 
 from peakdrill.errors import StackError
 from stack import baseimage, engine, toxibin, wheels
-from stack.names import LABEL_INPUTS
+from stack.names import LABEL_INPUTS, image_name
 from stack.paths import IMAGES_DIR, REPO
 
 IMAGES = ("postgres", "redis", "haproxy", "toxiproxy", "gateway", "shop")
@@ -32,6 +33,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "peakdrill/yamlconfig.py",
     ),
 }
+# the cold benchmark builds without the layer cache; nothing else should
+NO_CACHE = os.environ.get("PEAKDRILL_BUILD_NOCACHE") == "1"
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -102,7 +105,7 @@ def ensure_images(progress: Progress, only: tuple[str, ...] = IMAGES) -> list[st
 
 
 def _ensure_one(image: str, base: str, base_key: str, progress: Progress) -> str | None:
-    tag = f"peakdrill/{image}"
+    tag = image_name(image)
     files = context_files(image)
     digest = inputs_hash(files, base_key)
     cli = engine.client(timeout_s=1800)
@@ -120,6 +123,7 @@ def _ensure_one(image: str, base: str, base_key: str, progress: Progress) -> str
             rm=True,
             forcerm=True,
             pull=False,
+            nocache=NO_CACHE,
         )
     except BuildError as exc:
         raise StackError(f"image {tag}: build failed: {_build_tail(exc)}") from None

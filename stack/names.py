@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from peakdrill.errors import BadInput
 
 DEFAULT_STACK = "peakdrill"
+# Image namespace; the cold benchmark uses its own so it never disturbs the shared images.
+IMAGE_REPO = os.environ.get("PEAKDRILL_IMAGE_REPO", "peakdrill")
 LABEL_STACK = "peakdrill.stack"
 LABEL_SERVICE = "peakdrill.service"
 LABEL_REPLICA = "peakdrill.replica"
@@ -48,5 +51,5 @@ def stack_filter(stack: str, service: str | None = None) -> dict[str, list[str]]
 
 
 def image_name(service: str) -> str:
-    """Image repository of a service; shop-api and shop-worker share `peakdrill/shop`."""
-    return "peakdrill/shop" if service.startswith("shop") else f"peakdrill/{service}"
+    """Image of a service; shop-api and shop-worker share `peakdrill/shop`."""
+    return f"{IMAGE_REPO}/shop" if service.startswith("shop") else f"{IMAGE_REPO}/{service}"
