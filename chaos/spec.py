@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
+    PlainSerializer,
     PlainValidator,
     ValidationError,
     ValidationInfo,
@@ -274,7 +275,11 @@ def _pick_kind(value: Any) -> AnyFault:
     return cls.model_validate(value)
 
 
-FaultSpec = Annotated[AnyFault, PlainValidator(_pick_kind)]
+# The serializer infers each value's own model: pydantic's union serializer would try every
+# member in turn and warn about the misses.
+FaultSpec = Annotated[
+    AnyFault, PlainValidator(_pick_kind), PlainSerializer(lambda v: v, return_type=Any)
+]
 """One fault of a scenario's chaos timeline; use as `chaos: list[FaultSpec]`."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, get_args
 
 import pytest
@@ -188,3 +189,14 @@ def test_duplicate_ids_are_rejected() -> None:
 
 def test_proxy_names_match_the_proxies_the_stack_creates() -> None:
     assert set(get_args(ProxyName)) == {p.name for p in PROXIES}
+
+
+def test_specs_dump_and_reload_without_serializer_warnings() -> None:
+    scenario = validate(
+        Scenario, {"chaos": [LAT, {"fault": "kill", "service": "redis", "at_s": 1}]}, "s"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = scenario.model_dump(mode="json")
+    assert data["chaos"][0]["latency_ms"] == 200 and data["chaos"][1]["fault"] == "kill"
+    assert validate(Scenario, data, "again") == scenario
