@@ -219,7 +219,7 @@ def _gateway_error(exc: ValidationError, kind: str) -> ValidationError:
     return ValidationError.from_exception_data("GatewayFault", [detail])
 
 
-AnyFault = (
+ToxicSpec = (
     LatencyFault
     | BandwidthFault
     | SlowCloseFault
@@ -227,12 +227,9 @@ AnyFault = (
     | ResetPeerFault
     | SlicerFault
     | LimitDataFault
-    | DownFault
-    | KillFault
-    | RestartFault
-    | PauseFault
-    | CpuSqueezeFault
-    | GatewayFault
+)
+AnyFault = (
+    ToxicSpec | DownFault | KillFault | RestartFault | PauseFault | CpuSqueezeFault | GatewayFault
 )
 SPEC_CLASSES: dict[str, type[AnyFault]] = {
     "latency": LatencyFault,

@@ -6,29 +6,11 @@ from abc import abstractmethod
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chaos.registry import Fault
-from chaos.spec import (
-    BandwidthFault,
-    LatencyFault,
-    LimitDataFault,
-    ResetPeerFault,
-    SlicerFault,
-    SlowCloseFault,
-    TimeoutFault,
-    toxic_name,
-)
+from chaos.spec import ToxicSpec, toxic_name
 
 if TYPE_CHECKING:
     from chaos.context import ChaosContext
 
-ToxicSpec = (
-    LatencyFault
-    | BandwidthFault
-    | SlowCloseFault
-    | TimeoutFault
-    | ResetPeerFault
-    | SlicerFault
-    | LimitDataFault
-)
 T = TypeVar("T", bound=ToxicSpec)
 
 
