@@ -182,8 +182,10 @@ def lag_chart(data: RunData, out: Path) -> Path | None:
     return save(fig, out)
 
 
-def rate_chart(data: RunData, out: Path) -> Path:
-    """Target arrival rate versus requests started and completed per second."""
+def rate_chart(data: RunData, out: Path) -> Path | None:
+    """Target arrival rate versus requests started and completed per second (None: no data)."""
+    if not data.arrivals and not data.store.series:
+        return None
     t0, width = origin(data), bin_seconds(data)
     fig, ax = _figure("Request rate — target vs achieved", "requests / s")
     rows = sorted(data.arrivals, key=lambda r: float(r.get("t", 0)))
@@ -201,8 +203,10 @@ def rate_chart(data: RunData, out: Path) -> Path:
     return save(fig, out)
 
 
-def error_chart(data: RunData, out: Path) -> Path:
-    """Error ratio over time: all requests and each key endpoint."""
+def error_chart(data: RunData, out: Path) -> Path | None:
+    """Error ratio over time: all requests and each key endpoint (None without requests)."""
+    if not data.store.names():
+        return None
     t0, width = origin(data), bin_seconds(data)
     fig, ax = _figure("Error ratio", "errors (% of requests)")
     names = data.store.names()

@@ -53,7 +53,9 @@ def _groups(ev: Evaluation, summary: dict[str, Any]) -> list[dict[str, Any]]:
                 "detail": r.detail,
             }
         )
-    return list(groups.values())
+    # timeline order: steady, fault f1, recovery f1, ..., whole (then anything unmatched)
+    order = {label: i for i, label in enumerate(spans)}
+    return sorted(groups.values(), key=lambda g: order.get(g["label"], len(order)))
 
 
 def _faults(summary: dict[str, Any]) -> list[dict[str, Any]]:
