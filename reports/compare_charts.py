@@ -42,19 +42,24 @@ def p99_over_time(runs: list[tuple[str, Evaluation]], out: Path) -> Path:
     return save(fig, out)
 
 
-def _bars(
-    ax: Any, groups: list[str], runs: list[str], values: dict[str, list[float | None]]
-) -> None:
-    width = 0.8 / max(1, len(runs))
+def bar_chart(
+    title: str, ylabel: str, groups: list[str], values: dict[str, list[float | None]], out: Path
+) -> Path:
+    """Grouped bars: one group per x label, one bar (and colour) per run, values on top."""
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    ax.set_title(title, loc="left")
+    width = 0.8 / max(1, len(values))
     x = np.arange(len(groups))
-    for i, run in enumerate(runs):
-        vals = [v if v is not None else np.nan for v in values[run]]
-        bars = ax.bar(
-            x + i * width - 0.4 + width / 2, vals, width, label=run, color=COLORS[i % len(COLORS)]
-        )
+    for i, (run, vals) in enumerate(values.items()):
+        heights = [np.nan if v is None else v for v in vals]
+        offset = x + i * width - 0.4 + width / 2
+        bars = ax.bar(offset, heights, width, label=run, color=COLORS[i % len(COLORS)])
         ax.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
     ax.set_xticks(x, groups, fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
+    ax.set_ylabel(ylabel)
+    _legend_below(ax, min(4, len(values)))
+    return save(fig, out)
 
 
 def p99_by_phase(
@@ -69,12 +74,7 @@ def p99_by_phase(
         ]
         for run, _ in runs
     }
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
-    ax.set_title("p99 latency per phase, all requests", loc="left")
-    _bars(ax, labels, [r for r, _ in runs], values)
-    ax.set_ylabel("p99 latency (ms)")
-    _legend_below(ax, min(4, len(runs)))
-    return save(fig, out)
+    return bar_chart("p99 latency per phase, all requests", "p99 latency (ms)", labels, values, out)
 
 
 def cpu_by_service(runs: list[tuple[str, dict[str, dict[str, float]]]], out: Path) -> Path | None:
@@ -83,12 +83,8 @@ def cpu_by_service(runs: list[tuple[str, dict[str, dict[str, float]]]], out: Pat
     if not services:
         return None
     values = {run: [c.get(s, {}).get("cpu_pct_mean") for s in services] for run, c in runs}
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
-    ax.set_title("Mean CPU per service during load (sum of replicas)", loc="left")
-    _bars(ax, services, [r for r, _ in runs], values)
-    ax.set_ylabel("CPU (% of one core)")
-    _legend_below(ax, min(4, len(runs)))
-    return save(fig, out)
+    title = "Mean CPU per service during load (sum of replicas)"
+    return bar_chart(title, "CPU (% of one core)", services, values, out)
 
 
 def _phase_order(label: str) -> tuple[int, str]:
