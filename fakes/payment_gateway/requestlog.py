@@ -10,9 +10,22 @@ MAX_ENTRIES = 10_000
 _ID_SEGMENT = re.compile(r"^(/v1/payments|/cashier)/[^/]+")
 
 
+KNOWN_ROUTES = frozenset(
+    {
+        "/v1/payments",
+        "/v1/payments/{id}",
+        "/v1/payments/{id}/close",
+        "/v1/payments/{id}/refund",
+        "/cashier/{id}/pay",
+    }
+)
+
+
 def route_of(path: str) -> str:
-    """The route template of a path, e.g. `/v1/payments/{id}/close` (bounded label values)."""
-    return _ID_SEGMENT.sub(r"\1/{id}", path)
+    """The route template of a path, e.g. `/v1/payments/{id}/close`; `other` for unknown paths
+    (so scanning junk paths cannot blow up metric label cardinality)."""
+    route = _ID_SEGMENT.sub(r"\1/{id}", path)
+    return route if route in KNOWN_ROUTES else "other"
 
 
 class RequestLog:

@@ -9,6 +9,7 @@ import pytest
 from conftest import AUTH, eventually, running
 
 from fakes.payment_gateway.middleware import request_key
+from fakes.payment_gateway.requestlog import route_of
 
 pytestmark = pytest.mark.anyio
 
@@ -189,3 +190,10 @@ async def test_introspection_endpoints(tmp_path: Path) -> None:
         assert 'gateway_notifications_total{result="acked"} 1.0' in metrics
         assert 'gateway_payment_events_total{event="paid"} 1.0' in metrics
         assert 'route="/cashier/{id}/pay"' in metrics
+
+
+def test_metric_routes_are_bounded() -> None:
+    assert route_of("/v1/payments/O-1/close") == "/v1/payments/{id}/close"
+    assert route_of("/cashier/PD1/pay") == "/cashier/{id}/pay"
+    assert route_of("/v1/payments") == "/v1/payments"
+    assert route_of("/wp-admin/x") == route_of("/v1/payments/a/b/c") == "other"
