@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -83,12 +85,20 @@ def drain(gw: GatewayProcess, timeout_s: float) -> float:
     return float("nan")
 
 
+def cpu_s(gw: GatewayProcess) -> float:
+    """CPU seconds the gateway process has used (user + system)."""
+    assert gw.proc is not None
+    times = psutil.Process(gw.proc.pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def throughput(gw: GatewayProcess, rx: Receiver, shop: Shop, args: argparse.Namespace) -> None:
     """Phase 1: sustained load with an acknowledging shop."""
-    start = time.monotonic()
+    start, cpu0 = time.monotonic(), cpu_s(gw)
     lat = asyncio.run(load(gw.merchant_url, rx.url, args.seconds, args.concurrency, "T"))
     elapsed = time.monotonic() - start
     drain_s = drain(gw, 60)
+    cpu = cpu_s(gw) - cpu0
     stats = gw.control("GET", "/control/notifier")
     print(f"throughput ({args.seconds:.0f}s, {args.concurrency} clients, profile {args.profile})")
     print(f"  create+pay pairs        {len(lat)} = {len(lat) / elapsed:.0f}/s")
@@ -99,6 +109,10 @@ def throughput(gw: GatewayProcess, rx: Receiver, shop: Shop, args: argparse.Name
         f"p99 {pct(shop.lags_ms, 0.99):.1f}  (paid → shop received)"
     )
     print(f"  backlog drained after load in {drain_s:.2f}s")
+    print(
+        f"  gateway CPU {cpu:.1f}s = {1000 * cpu / max(len(lat), 1):.2f} ms per create+pay+notify "
+        f"(~{len(lat) / max(cpu, 1e-9):.0f}/s per free core; load avg {os.getloadavg()[0]:.1f})"
+    )
 
 
 def backlog(gw: GatewayProcess, rx: Receiver, shop: Shop, args: argparse.Namespace) -> None:

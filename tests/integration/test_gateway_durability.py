@@ -3,6 +3,9 @@ transport faults (reset, empty response, hang) on its sockets."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fakes.payment_gateway.harness import Delivery, GatewayProcess, Receiver, gateway_env
+from fakes.payment_gateway.harness import REPO, Delivery, GatewayProcess, Receiver, gateway_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 MERCHANT, SECRET = "peakdrill-shop", "itest-secret"
@@ -128,3 +131,24 @@ def test_gateway_stays_healthy_and_logs_every_fault(gateway: GatewayProcess) -> 
     assert {"reset", "empty", "hang", 502} <= set(outcomes)
     counters = gateway.control("GET", "/control/counters")
     assert counters["endpoint_hang"] == {"seen": 2, "fired": 2}
+
+
+def test_sigterm_stops_cleanly_and_bad_config_exits_2(tmp_path: Path) -> None:
+    gw = GatewayProcess(tmp_path / "ok", gateway_env(MERCHANT, SECRET)).start()
+    assert httpx.get(gw.merchant_url + "/healthz").status_code == 200
+    assert gw.stop() == 0
+    bad = {**gateway_env(MERCHANT, SECRET), "GATEWAY_FAULTS_JSON": '{"faults": [{"id": "x"}]}'}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **bad}
+    proc = subprocess.run(
+        [sys.executable, "-m", "fakes.payment_gateway"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "gateway: error: GATEWAY_FAULTS_JSON: faults.faults[0]: Unable to extract tag using "
+        "discriminator 'kind'"
+    ]
