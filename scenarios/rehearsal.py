@@ -264,6 +264,7 @@ def _cleanup(run: Run, opts: Options) -> None:
         ended_at=_now(),
         invalid_reasons=run.invalid,
         load=run.summary.get("load", {}),
+        load_errors=run.summary.get("top_errors", []),
         interrupted=run.interrupted,
     )
     run.journal.close()

@@ -21,5 +21,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "browser": (CATALOG, PRODUCT),
     "buyer": (LOGIN, PRODUCT, CREATE_ORDER, PAY, ORDER),
     "returning": (LOGIN, HISTORY, ORDER),
-    "reseller": (RESELLER_ORDER, RESELLER_STATUS),
+    "reseller": (RESELLER_ORDER, PAY, RESELLER_STATUS),
 }

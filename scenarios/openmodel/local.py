@@ -10,10 +10,10 @@ import gevent
 from locust.env import Environment
 
 from scenarios.behaviours.flow import FlowPlan
-from scenarios.openmodel.dispatch import Dispatcher, lag_sink, make_client, on_request_listener
+from scenarios.openmodel.dispatch import Dispatcher, make_client
 from scenarios.openmodel.output import Output
 from scenarios.openmodel.plan import LoadPlan
-from scenarios.openmodel.recorder import Recorder
+from scenarios.openmodel.recorder import Recorder, lag_sink, on_request_listener
 from scenarios.openmodel.schedule import RateCurve, build_schedule
 
 
@@ -55,6 +55,6 @@ def run_local(plan: LoadPlan, run_dir: Path) -> int:
         out.store.add(recorder.drain(time.time()), time.time())
         out.tick()
     out.store.add(recorder.drain(None), time.time())
-    out.finish(dispatcher.flow_errors, runner.cpu_warning_emitted)
+    out.finish(dispatcher.flow_errors, runner.cpu_warning_emitted, env.stats)
     runner.quit()
     return 130 if dispatcher.stopping.is_set() else 0

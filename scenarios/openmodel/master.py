@@ -73,9 +73,8 @@ def run_master(
             out.invalid_reasons.append(
                 f"{len(ids) - len(master.done)} worker(s) sent no final results"
             )
-        out.finish(
-            master.flow_errors, runner.worker_cpu_warning_emitted or runner.cpu_warning_emitted
-        )
+        warned = runner.worker_cpu_warning_emitted or runner.cpu_warning_emitted
+        out.finish(master.flow_errors, warned, env.stats)
     finally:
         runner.quit()
         _reap(procs)

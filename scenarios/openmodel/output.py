@@ -65,7 +65,7 @@ class Output:
             dropped=tot["dropped"],
         )
 
-    def finish(self, flow_errors: int, cpu_warning: bool) -> dict[str, Any]:
+    def finish(self, flow_errors: int, cpu_warning: bool, stats: Any = None) -> dict[str, Any]:
         """Write latency/arrivals files and print the summary line; returns the summary."""
         if self.cpu is not None:
             self.cpu.close()
@@ -84,6 +84,15 @@ class Output:
             "flow_errors": flow_errors,
             "latency_lines": lines,
             "invalid_reasons": self.invalid_reasons,
+            "top_errors": top_errors(stats),
         }
         emit("done", **summary)
         return summary
+
+
+def top_errors(stats: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The most frequent request failures from Locust's own stats (merged from workers)."""
+    if stats is None:
+        return []
+    rows = sorted(stats.errors.values(), key=lambda e: -e.occurrences)[:limit]
+    return [{"name": e.name, "error": str(e.error)[:200], "count": e.occurrences} for e in rows]

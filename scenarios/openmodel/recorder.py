@@ -7,6 +7,7 @@ for a closed second just opens a new chunk; chunks of one (second, name, kind) m
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,3 +103,32 @@ class Recorder:
         self._arrivals = {}
         self._window = hdr.new_histogram()
         return out
+
+
+def on_request_listener(recorder: Recorder) -> Any:
+    """A Locust `request` event listener recording scheduled-start latency into `recorder`."""
+
+    def on_request(
+        name: str,
+        response_time: float,
+        context: dict[str, Any] | None = None,
+        exception: BaseException | None = None,
+        start_time: float | None = None,
+        **_: Any,
+    ) -> None:
+        issued = start_time if start_time is not None else time.time() - response_time / 1000
+        scheduled = (context or {}).get("scheduled_at")
+        begin = float(scheduled) if scheduled is not None else issued
+        latency_us = (issued - begin) * 1e6 + response_time * 1000.0
+        recorder.record(begin, name, "request", latency_us, exception is not None)
+
+    return on_request
+
+
+def lag_sink(recorder: Recorder) -> Any:
+    """The FlowPlan.record_lag callback: delivery lag into the `delivery_lag` histogram."""
+
+    def record_lag(t_paid: float, lag_s: float, delivered: bool) -> None:
+        recorder.record(t_paid, "delivery_lag", "lag", lag_s * 1e6, not delivered)
+
+    return record_lag
