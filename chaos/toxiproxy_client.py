@@ -5,8 +5,9 @@ Built on toxiproxy-python (`toxiproxy`), whose limits we work around here:
 - no HTTP timeouts: every call runs in a daemon thread and the caller waits at most the deadline
   (a hung call is abandoned, never joined, so it cannot block exit);
 - 5xx pass silently and add_toxic returns None: every mutation is verified by reading back.
-`reset()` and `version()` bypass the client (httpx): reset is the last step of every exit path
-and must not wait behind the client lock nor miss a 5xx.
+Reads (`proxies`, `toxics`, `version`) and `reset()` bypass the client (httpx): on a 5xx the
+client's reads die on the error body with a TypeError instead of saying "HTTP 503", and reset is
+the last step of every exit path, so it must not wait behind the client lock nor miss a 5xx.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from toxiproxy import Proxy, Toxiproxy
+from toxiproxy import Proxy
 from toxiproxy.api import APIConsumer
 from toxiproxy.exceptions import NotFound
 
@@ -42,15 +43,20 @@ class ToxiproxyClient:
 
     def proxies(self) -> dict[str, bool]:
         """Proxy name → enabled."""
-        found = self._call("list proxies", lambda: Toxiproxy().proxies())
-        return {name: bool(p.enabled) for name, p in found.items()}
+        found = self._http("GET", "/proxies").json()
+        return {name: bool(p["enabled"]) for name, p in found.items()}
 
     def toxics(self, proxy: str) -> dict[str, dict[str, Any]]:
-        """Toxic name → {type, stream, toxicity, attributes} of one proxy."""
-        found = self._call(f"list toxics of {proxy}", lambda: _proxy(proxy).toxics())
+        """Toxic name → {type, stream, toxicity, <attributes>} of one proxy."""
+        found = self._http("GET", f"/proxies/{proxy}/toxics").json()
         return {
-            name: {"type": t.type, "stream": t.stream, "toxicity": t.toxicity, **t.attributes}
-            for name, t in found.items()
+            t["name"]: {
+                "type": t["type"],
+                "stream": t["stream"],
+                "toxicity": t["toxicity"],
+                **t["attributes"],
+            }
+            for t in found
         }
 
     def add_toxic(
