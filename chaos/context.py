@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -37,9 +36,9 @@ class ChaosContext:
         self.stack_name = stack_name
         self.endpoints = endpoints
         self.docker = docker_client
+        # recorded for the run; no fault of ours draws random numbers (jitter and toxicity are
+        # Toxiproxy's and unseedable, gateway decisions use the gateway's own GATEWAY_SEED)
         self.seed = seed
-        # our own randomness, seeded (Toxiproxy's -seed does nothing): see chaos/README.md
-        self.rng = random.Random(seed)
         self.toxiproxy = ToxiproxyClient(endpoints.toxiproxy_url, deadline_s)
         self.gateway = GatewayControl(endpoints.gateway_control_url, deadline_s)
         self.cpu_originals: dict[str, int] = {}  # container name → NanoCpus before a squeeze
