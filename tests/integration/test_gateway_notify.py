@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import random
 import time
@@ -16,7 +17,7 @@ import pytest
 
 from fakes.payment_gateway import signing
 from fakes.payment_gateway.harness import Delivery, GatewayProcess, Receiver, gateway_env
-from fakes.payment_gateway.profiles import get_profile, schedule_offsets_s
+from fakes.payment_gateway.profiles import get_profile
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 MERCHANT, SECRET = "peakdrill-shop", "itest-secret"
@@ -107,10 +108,11 @@ def test_retries_follow_the_profile_schedule_until_acknowledged(
         drive(gw, ["SCHED-1"], rx.url)
         stats = settle(gw)
         assert (stats["acked"], stats["failed_attempts"], stats["sent"]) == (1, nacks, nacks + 1)
-        times = [d.t - rx.deliveries[0].t for d in rx.deliveries]
-        expected = schedule_offsets_s(get_profile(profile), compression)[: nacks + 1]
-        for got, want in zip(times, expected, strict=True):
-            assert want - 0.01 <= got <= want + 0.5, (times, expected)
+        gaps = [b.t - a.t for a, b in itertools.pairwise(rx.deliveries)]
+        intervals = [i / compression for i in get_profile(profile).retry_intervals_s[:nacks]]
+        for got, want in zip(gaps, intervals, strict=True):
+            # each retry waits its full interval; late only by scheduling noise on a busy machine
+            assert want - 0.01 <= got <= want + 1.0, (gaps, intervals)
         events = [e for e in gw.control("GET", "/control/ledger")["events"]]
         attempts = [e["attempt"] for e in events if e["event"] == "notify_attempt"]
         assert attempts == list(range(1, nacks + 2))
