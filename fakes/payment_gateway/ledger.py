@@ -185,10 +185,20 @@ class Ledger:
         with self._tx() as db:
             self._event(db, t, p, event, **data)
 
-    def save_notification(self, n: PendingNotification, state: str) -> None:
-        """Upsert a notification's retry state (`pending`, `acked` or `exhausted`)."""
+    def save_notification(
+        self,
+        n: PendingNotification,
+        state: str,
+        p: Payment,
+        events: list[tuple[str, dict[str, Any]]],
+        t: float,
+    ) -> None:
+        """Upsert a notification's retry state (`pending`, `acked` or `exhausted`) together with
+        the events that explain it, in one commit."""
         with self._tx() as db:
             self._save_notification(db, n, state)
+            for event, data in events:
+                self._event(db, t, p, event, **data)
 
     @staticmethod
     def _save_notification(db: sqlite3.Connection, n: PendingNotification, state: str) -> None:

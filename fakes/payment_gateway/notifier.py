@@ -237,21 +237,18 @@ class Notifier:
             acked, status = False, None
         else:
             acked, status = await self._deliver(p, job, decided, now)
-        self.ledger.record(
-            p,
-            "notify_attempt",
-            now,
-            id=job.notification_id,
-            attempt=job.attempt,
-            acked=acked,
-            http_status=status,
-            faults=decided.fired,
-            copies=decided.copies,
-            tampered=decided.tampered,
-        )
+        attempt = {
+            "id": job.notification_id,
+            "attempt": job.attempt,
+            "acked": acked,
+            "http_status": status,
+            "faults": decided.fired,
+            "copies": decided.copies,
+            "tampered": decided.tampered,
+        }
+        self._settle(p, job, acked, attempt)
         if decided.replay is not None:
             await self._replay(p, decided.replay)
-        self._settle(p, job, acked)
 
     def _send_faults(self, p: Payment, attempt: int) -> _Decided:
         d = _Decided()
@@ -314,33 +311,31 @@ class Notifier:
             http_status=status,
         )
 
-    def _settle(self, p: Payment, job: Job, acked: bool) -> None:
+    def _settle(self, p: Payment, job: Job, acked: bool, attempt: dict[str, Any]) -> None:
+        """Record the attempt and the notification's next state in one ledger transaction."""
         now = self.clock()
-        pending = PendingNotification(
-            job.notification_id,
-            p.trade_no,
-            job.attempt,
-            now,
-            self._pending.get(job.notification_id, now),
-        )
+        created = self._pending.get(job.notification_id, now)
+        pending = PendingNotification(job.notification_id, p.trade_no, job.attempt, now, created)
+        events: list[tuple[str, dict[str, Any]]] = [("notify_attempt", attempt)]
+        wait_s = None if acked else retry_delay_s(self.profile, job.attempt, self.compression)
         if acked:
             self.counters.acked += 1
-            self._finish(pending, "acked")
-            self.ledger.record(p, "notify_acked", now, attempt=job.attempt)
-            return
-        self.counters.failed_attempts += 1
-        wait_s = retry_delay_s(self.profile, job.attempt, self.compression)
-        if wait_s is None:
+            state = "acked"
+            events.append(("notify_acked", {"attempt": job.attempt}))
+        elif wait_s is None:
+            self.counters.failed_attempts += 1
             self.counters.exhausted += 1
-            self._finish(pending, "exhausted")
-            self.ledger.record(p, "notify_exhausted", now, attempts=job.attempt)
-            return
-        self.ledger.save_notification(replace(pending, next_due=now + wait_s), "pending")
-        self._push(job.notification_id, p.trade_no, job.attempt + 1, wait_s)
-
-    def _finish(self, pending: PendingNotification, state: str) -> None:
-        self.ledger.save_notification(pending, state)
-        self._pending.pop(pending.id, None)
+            state = "exhausted"
+            events.append(("notify_exhausted", {"attempts": job.attempt}))
+        else:
+            self.counters.failed_attempts += 1
+            state = "pending"
+            pending = replace(pending, next_due=now + wait_s)
+        self.ledger.save_notification(pending, state, p, events, now)
+        if wait_s is not None:
+            self._push(job.notification_id, p.trade_no, job.attempt + 1, wait_s)
+        else:
+            self._pending.pop(job.notification_id, None)
 
 
 @dataclass
