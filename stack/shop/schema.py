@@ -99,6 +99,12 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE SEQUENCE seed_batches;
         """,
     ),
+    (
+        2,
+        # reconciliation asks about the least recently checked orders first, so a backlog of
+        # abandoned carts cannot starve a paid order whose notification was lost
+        "ALTER TABLE orders ADD COLUMN checked_at TIMESTAMPTZ;",
+    ),
 )
 
 

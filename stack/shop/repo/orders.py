@@ -186,3 +186,17 @@ async def due_orders(
         older_than_s,
         limit,
     )
+
+
+async def due_for_reconcile(
+    conn: asyncpg.Connection, older_than_s: float, limit: int
+) -> list[asyncpg.Record]:
+    """Open orders older than `older_than_s`, least recently checked first; marks them checked."""
+    return await conn.fetch(
+        f"UPDATE orders o SET checked_at = now() WHERE id IN (SELECT id FROM orders"
+        " WHERE status = ANY($1::text[]) AND created_at < now() - make_interval(secs => $2)"
+        f" ORDER BY checked_at NULLS FIRST, created_at LIMIT $3) RETURNING {ORDER_COLS}",
+        list(OPEN_STATES),
+        older_than_s,
+        limit,
+    )

@@ -36,7 +36,7 @@ async def reconcile_once(state: ShopState) -> int:
     """Ask the gateway about orders awaiting payment too long; deliver what was paid."""
     s = state.settings
     async with state.db() as conn:
-        due = await repo.due_orders(conn, repo.OPEN_STATES, s.reconcile_after_s, BATCH)
+        due = await repo.due_for_reconcile(conn, s.reconcile_after_s, BATCH)
     healed = 0
     for order in due:
         try:
