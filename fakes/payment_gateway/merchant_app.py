@@ -11,6 +11,7 @@ from pydantic import Field
 from fakes.payment_gateway.ledger import Payment
 from fakes.payment_gateway.metrics import CONTENT_TYPE
 from fakes.payment_gateway.middleware import EndpointFaults
+from fakes.payment_gateway.rsa_signing import public_pem
 from fakes.payment_gateway.service import CreateRequest, Gateway, GatewayError
 from peakdrill.yamlconfig import StrictModel
 
@@ -91,6 +92,12 @@ def build_merchant_app(gateway: Gateway) -> FastAPI:
     @app.post("/cashier/{trade_no}/pay")
     async def pay(trade_no: str) -> dict[str, Any]:
         return {"status": gateway.pay(trade_no).status}
+
+    @app.get("/v1/public-key")
+    async def public_key() -> Response:
+        if gateway.rsa_key is None:
+            raise GatewayError(404, "RSA_SIGNING_OFF")
+        return Response(public_pem(gateway.rsa_key), media_type="application/x-pem-file")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

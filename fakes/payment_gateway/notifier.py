@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from fakes.payment_gateway import signing
+from fakes.payment_gateway import rsa_signing, signing
 from fakes.payment_gateway.decisions import FaultEngine
 from fakes.payment_gateway.distributions import sample_ms
 from fakes.payment_gateway.faults import (
@@ -108,10 +109,12 @@ class Notifier:
         concurrency: int = 64,
         clock: Callable[[], float] = time.time,
         transport: httpx.AsyncBaseTransport | None = None,
+        rsa_key: RSAPrivateKey | None = None,
     ) -> None:
         self.ledger, self.engine, self.profile, self.secrets = ledger, engine, profile, secrets
         self.compression, self.concurrency, self.clock = compression, concurrency, clock
         self.counters = NotifierCounters()
+        self.rsa_key = rsa_key
         self._client = httpx.AsyncClient(
             timeout=timeout_ms / 1000,
             transport=transport,
@@ -282,7 +285,11 @@ class Notifier:
             t -= signing.TOLERANCE_S + STALE_BY_S
         if "forged" in d.tampered:
             secret += "-forged"
-        sent = Sent(p.notify_url, body, signing.sign(secret, t, body), p.trade_no, p.out_trade_no)
+        header = signing.sign(secret, t, body)
+        if self.rsa_key is not None:
+            key = rsa_signing.forger_key() if "forged" in d.tampered else self.rsa_key
+            header += f",rsa={rsa_signing.rsa_sign(key, t, body)}"
+        sent = Sent(p.notify_url, body, header, p.trade_no, p.out_trade_no)
         results = await asyncio.gather(*(self._post(sent) for _ in range(1 + d.copies)))
         if not d.tampered:
             self._recent.append(sent)

@@ -17,6 +17,7 @@ KNOWN_ROUTES = frozenset(
         "/v1/payments/{id}/close",
         "/v1/payments/{id}/refund",
         "/cashier/{id}/pay",
+        "/v1/public-key",
     }
 )
 

@@ -21,6 +21,7 @@ from fakes.payment_gateway.metrics import GatewayMetrics
 from fakes.payment_gateway.notifier import Notifier
 from fakes.payment_gateway.profiles import get_profile
 from fakes.payment_gateway.requestlog import RequestLog
+from fakes.payment_gateway.rsa_signing import load_or_create_key
 from fakes.payment_gateway.settings import AutopayConfig, GatewaySettings
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -57,6 +58,7 @@ class Gateway:
         self.settings, self.clock = settings, clock
         self.ledger = Ledger(settings.data_dir / LEDGER_FILE)
         self.engine = FaultEngine(settings.seed, list(settings.faults.faults))
+        self.rsa_key = load_or_create_key(settings.data_dir) if settings.signing == "rsa" else None
         self.notifier = Notifier(
             self.ledger,
             self.engine,
@@ -67,6 +69,7 @@ class Gateway:
             concurrency=settings.notifier_concurrency,
             clock=clock,
             transport=notify_transport,
+            rsa_key=self.rsa_key,
         )
         self.autopay = AutoPayer(settings.seed, settings.autopay, self._autopay)
         self.requests = RequestLog()

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -33,6 +33,7 @@ class GatewaySettings(StrictModel):
     profile: ProfileName = "alipay"
     retry_schedule_s: tuple[float, ...] | None = Field(None, description="override the profile")
     time_compression: float = Field(1.0, ge=1, le=1_000_000)
+    signing: Literal["hmac", "rsa"] = Field("hmac", description="rsa adds an RSA signature")
     notify_timeout_ms: int = Field(5000, gt=0, le=60_000)
     notifier_concurrency: int = Field(64, ge=1, le=4096)
     merchants: dict[str, str] = Field(min_length=1, description="merchant id → secret")
@@ -48,6 +49,7 @@ SCALARS = (
     "seed",
     "profile",
     "time_compression",
+    "signing",
     "notify_timeout_ms",
     "notifier_concurrency",
     "host",
