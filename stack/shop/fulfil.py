@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from stack.shop.repo import payments
-from stack.shop.repo.orders import lock_order, read_order, release_keys
+from stack.shop.repo.orders import lock_order, pick_available, read_order, release_keys
 
 PAYABLE = ("CREATED", "AWAITING_PAYMENT", "CLOSED")
 
@@ -71,9 +71,7 @@ async def _apply_guarded(conn: asyncpg.Connection, pay: Payment) -> Outcome:
         return early or Outcome("rejected", "unknown_trade")
     order_id, qty, product_id = int(order["id"]), int(order["quantity"]), int(order["product_id"])
     held = (await payments.held_keys(conn, order_id))[:qty]
-    extra = (
-        await payments.pick_available(conn, product_id, qty - len(held)) if len(held) < qty else []
-    )
+    extra = await pick_available(conn, product_id, qty - len(held)) if len(held) < qty else []
     out = Outcome("accepted", "", str(order["status"]), product_id=product_id)
     if len(held) + len(extra) < qty:
         # stock is gone (a late capture of a closed order): keep the money traceable, refund it

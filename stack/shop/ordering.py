@@ -101,8 +101,7 @@ async def _reserve(
         )
         if order is None:
             return await _replay(conn, req)
-        reserve = repo.reserve_keys if guards else repo.reserve_keys_unguarded
-        ids = await reserve(conn, int(order["id"]), req.product_id, req.quantity)
+        ids = await repo.reserve_keys(conn, int(order["id"]), req.product_id, req.quantity, guards)
         if len(ids) < req.quantity:
             raise _OutOfStock()
     return order, product

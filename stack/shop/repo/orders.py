@@ -46,38 +46,30 @@ async def order_by_idempotency(
 
 
 async def reserve_keys(
-    conn: asyncpg.Connection, order_id: int, product_id: int, qty: int
+    conn: asyncpg.Connection, order_id: int, product_id: int, qty: int, guarded: bool = True
 ) -> list[int]:
-    """Reserve `qty` keys for the order, skipping rows other buyers hold (no oversell).
+    """Reserve `qty` keys for the order; fewer ids than qty means out of stock (roll back).
 
-    Returns the reserved ids; fewer than qty means out of stock (the caller rolls back).
+    Guarded: rows other buyers hold are skipped (no oversell). Unguarded, the classic bug: a
+    plain SELECT of unsold keys, then an UPDATE that checks nothing.
     """
-    rows = await conn.fetch(
-        "SELECT id FROM card_keys WHERE product_id = $1 AND status = 'AVAILABLE'"
-        " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
-        product_id,
-        qty,
-    )
-    ids = [int(r["id"]) for r in rows]
+    ids = await pick_available(conn, product_id, qty, lock=guarded)
     if len(ids) == qty:
         await mark_keys(conn, ids, "RESERVED", order_id)
     return ids
 
 
-async def reserve_keys_unguarded(
-    conn: asyncpg.Connection, order_id: int, product_id: int, qty: int
+async def pick_available(
+    conn: asyncpg.Connection, product_id: int, n: int, lock: bool = True
 ) -> list[int]:
-    """The classic bug: a plain SELECT of unsold keys, then an UPDATE that checks nothing."""
+    """Up to n AVAILABLE keys; with `lock`, locked, skipping rows another transaction holds."""
     rows = await conn.fetch(
         "SELECT id FROM card_keys WHERE product_id = $1 AND status = 'AVAILABLE'"
-        " ORDER BY id LIMIT $2",
+        " ORDER BY id LIMIT $2" + (" FOR UPDATE SKIP LOCKED" if lock else ""),
         product_id,
-        qty,
+        n,
     )
-    ids = [int(r["id"]) for r in rows]
-    if len(ids) == qty:
-        await mark_keys(conn, ids, "RESERVED", order_id)
-    return ids
+    return [int(r["id"]) for r in rows]
 
 
 async def mark_keys(

@@ -17,17 +17,6 @@ async def held_keys(conn: asyncpg.Connection, order_id: int) -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
-async def pick_available(conn: asyncpg.Connection, product_id: int, n: int) -> list[int]:
-    """Up to n AVAILABLE keys, locked, skipping rows another transaction holds."""
-    rows = await conn.fetch(
-        "SELECT id FROM card_keys WHERE product_id = $1 AND status = 'AVAILABLE'"
-        " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
-        product_id,
-        n,
-    )
-    return [int(r["id"]) for r in rows]
-
-
 async def pick_unsold_unguarded(
     conn: asyncpg.Connection, product_id: int, order_id: int, n: int
 ) -> list[int]:
