@@ -68,6 +68,7 @@ class Run:
         """Journal and keep a reason that makes the run invalid (exit 3)."""
         self.invalid.append(reason)
         self.journal.event("error", message=reason)
+        self.progress.message(f"peakdrill: invalid run: {reason}")
 
 
 def rehearse(loaded: LoadedScenario, opts: Options, progress: ProgressLine) -> tuple[Path, int]:
