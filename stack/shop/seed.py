@@ -59,9 +59,10 @@ async def seed_products(
     conn: asyncpg.Connection, args: argparse.Namespace, cipher: CardKeyCipher
 ) -> list[dict[str, Any]]:
     """New products and their encrypted keys (COPY), in one transaction."""
-    fake, rng = Faker(), random.Random(args.seed)
-    fake.seed_instance(args.seed)
     batch = await conn.fetchval("SELECT nextval('seed_batches')")
+    # the batch joins the seed: reseeding a stack never imports the same card codes twice
+    fake, rng = Faker(), random.Random(f"{args.seed}:{batch}")
+    fake.seed_instance(args.seed)
     out: list[dict[str, Any]] = []
     async with conn.transaction():
         for j in range(args.products):

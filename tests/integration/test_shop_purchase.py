@@ -249,6 +249,23 @@ def _login_status(ep: StackEndpoints) -> int:
     return httpx.post(f"{ep.edge_url}/api/auth/login", json=body, timeout=30).status_code
 
 
+def test_database_down_cached_catalog_served_writes_fail_fast(shop: StackEndpoints) -> None:
+    product = new_product(shop, 3)
+    buyer = Buyer(shop, 24)
+    url = f"{shop.edge_url}/api/products"
+    assert httpx.get(url, timeout=30).status_code == 200  # warm the catalog cache
+    with proxy_down(shop, "postgres"):
+        started = time.monotonic()
+        catalog = httpx.get(url, timeout=30)
+        assert catalog.status_code == 200 and product["id"] in {p["id"] for p in catalog.json()}
+        failed = buyer.order(product["id"], 1)
+        assert (failed.status_code, failed.json()["code"]) == (503, "DB_UNAVAILABLE")
+        assert time.monotonic() - started < 15  # answers, not hangs
+        assert httpx.get(f"{shop.edge_url}/readyz", timeout=30).json()["database"] is False
+    # recovery: dead pooled connections are replaced as they fail
+    wait_until(lambda: buyer.order(product["id"], 1).status_code == 201, 30)
+
+
 def test_dropped_notification_healed_by_reconciliation(shop: StackEndpoints) -> None:
     product = new_product(shop, 3)
     buyer = Buyer(shop, 23)
