@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from chaos.timeline import Timeline
 
 T0_TIMEOUT_S = 120.0  # generator start (workers connecting) before the load's t0 is known
+GENERATOR_GRACE_S = 60.0  # past its own drain, the generator is stuck: stop it
 EXIT_INTERRUPTED = 130
 
 
@@ -127,9 +128,10 @@ def _execute(run: Run, opts: Options) -> None:
     (run.folder.root / "seed.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     run.journal.event("phase", name="seeded", products=len(data["products"]))
     _start_monitors(run, docker)
-    t0 = _start_load(run, data, opts.workers)
+    plan = _plan(run, data)
+    t0 = _start_load(run, plan, opts.workers)
     _start_chaos(run, docker, t0)
-    _follow_load(run, t0)
+    _follow_load(run, t0, plan)
     _heal(run)
     _settle(run)
     _audit(run)
@@ -147,11 +149,10 @@ def _start_monitors(run: Run, docker: Any) -> None:
     watcher.start()
 
 
-def _start_load(run: Run, data: dict[str, Any], workers: int) -> float:
-    """Start the generator; return the load's t0 once it is fixed."""
+def _plan(run: Run, data: dict[str, Any]) -> LoadPlan:
     assert run.endpoints is not None
     sc = run.loaded.scenario
-    plan = LoadPlan(
+    return LoadPlan(
         edge_url=run.endpoints.edge_url,
         cashier_url=run.endpoints.gateway_cashier_url,
         seed=sc.seed,
@@ -159,6 +160,10 @@ def _start_load(run: Run, data: dict[str, Any], workers: int) -> float:
         users=sc.users.model_dump(mode="json"),
         seed_data=data,
     )
+
+
+def _start_load(run: Run, plan: LoadPlan, workers: int) -> float:
+    """Start the generator; return the load's t0 once it is fixed."""
     plan_path = run.folder.root / "load_plan.json"
     plan.write(plan_path)
     run.load = LoadProcess(plan_path, run.folder.root, workers)
@@ -184,10 +189,11 @@ def _start_chaos(run: Run, docker: Any, t0: float) -> None:
     run.timeline.start(t0)
 
 
-def _follow_load(run: Run, t0: float) -> None:
+def _follow_load(run: Run, t0: float, plan: LoadPlan) -> None:
     """Journal load_start/load_end on the schedule; render progress until the generator exits."""
     assert run.load is not None
     sc = run.loaded.scenario
+    give_up = t0 + sc.load.duration_s + plan.drain_s() + GENERATOR_GRACE_S
     time.sleep(max(0.0, t0 - time.time()))
     run.journal.event("phase", name="load_start", t0=t0)
     end = t0 + sc.load.duration_s
@@ -198,6 +204,10 @@ def _follow_load(run: Run, t0: float) -> None:
         if not ended and time.time() >= end:
             run.journal.event("phase", name="load_end")
             ended = True
+        if time.time() > give_up:
+            run.invalidate("load generator did not finish in time; stopped")
+            run.load.stop()
+            give_up = float("inf")
         if ev is None:
             continue
         kind = ev.get("event")

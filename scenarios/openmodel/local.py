@@ -17,21 +17,9 @@ from scenarios.openmodel.recorder import Recorder, lag_sink, on_request_listener
 from scenarios.openmodel.schedule import RateCurve, build_schedule
 
 
-def close_after_s(plan: LoadPlan) -> float:
-    """How long a second stays open: the longest a request or delivery wait can still land in it."""
-    load, users = plan.load_spec(), plan.users_spec()
-    poll = max(users.buyer.poll_timeout_s, users.reseller.poll_timeout_s)
-    return load.drop_after_ms / 1000 + load.request_timeout_s + poll + 2.0
-
-
-def drain_s(plan: LoadPlan) -> float:
-    """How long flows in flight may run after the last arrival."""
-    return close_after_s(plan) + 10.0
-
-
 def build_dispatcher(env: Environment, plan: LoadPlan, slots: int) -> tuple[Dispatcher, Recorder]:
     """A recorder hooked to the environment's request event, and a dispatcher feeding it."""
-    recorder = Recorder(close_after_s(plan))
+    recorder = Recorder(plan.close_after_s())
     env.events.request.add_listener(on_request_listener(recorder))
     flow_plan = FlowPlan(plan.cashier_url, plan.data(), plan.users_spec(), lag_sink(recorder))
     client = make_client(plan.edge_url, env.events.request, plan.load_spec(), slots)
@@ -49,7 +37,7 @@ def run_local(plan: LoadPlan, run_dir: Path) -> int:
         gevent.signal_handler(sig, dispatcher.stop)
     schedule = build_schedule(load, plan.users_spec().mix, plan.seed)
     out.start(time.time() + plan.start_delay_s)
-    job = gevent.spawn(dispatcher.run, schedule, out.t0, drain_s(plan))
+    job = gevent.spawn(dispatcher.run, schedule, out.t0, plan.drain_s())
     while not job.ready():
         job.join(timeout=1.0)
         out.store.add(recorder.drain(time.time()), time.time())

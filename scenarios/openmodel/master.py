@@ -20,7 +20,6 @@ import gevent
 from locust.env import Environment
 from locust.runners import WORKER_REPORT_INTERVAL, MasterRunner
 
-from scenarios.openmodel.local import drain_s
 from scenarios.openmodel.output import Output
 from scenarios.openmodel.plan import LoadPlan
 from scenarios.openmodel.schedule import RateCurve
@@ -68,7 +67,7 @@ def run_master(
         for i, cid in enumerate(ids):
             data = {"plan": plan.to_dict(), "t0": out.t0, "index": i, "count": len(ids)}
             runner.send_message("pd_plan", data, client_id=cid)
-        _wait_done(master, len(ids), out.t0 + load.duration_s + drain_s(plan) + FINAL_WAIT_S)
+        _wait_done(master, len(ids), out.t0 + load.duration_s + plan.drain_s() + FINAL_WAIT_S)
         if len(master.done) < len(ids):
             out.invalid_reasons.append(
                 f"{len(ids) - len(master.done)} worker(s) sent no final results"

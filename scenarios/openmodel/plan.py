@@ -38,6 +38,16 @@ class LoadPlan:
             list(d.get("products", [])), int(d.get("users", 0)), int(d.get("resellers", 0))
         )
 
+    def close_after_s(self) -> float:
+        """How long a second stays open: the longest a request or a delivery wait can land in it."""
+        load, users = self.load_spec(), self.users_spec()
+        poll = max(users.buyer.poll_timeout_s, users.reseller.poll_timeout_s)
+        return load.drop_after_ms / 1000 + load.request_timeout_s + poll + 2.0
+
+    def drain_s(self) -> float:
+        """How long flows in flight may run after the last arrival."""
+        return self.close_after_s() + 10.0
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for JSON and Locust messages)."""
         return asdict(self)

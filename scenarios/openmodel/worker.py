@@ -10,7 +10,7 @@ import gevent
 from locust.env import Environment
 
 from scenarios.openmodel.dispatch import Dispatcher
-from scenarios.openmodel.local import build_dispatcher, drain_s
+from scenarios.openmodel.local import build_dispatcher
 from scenarios.openmodel.plan import LoadPlan
 from scenarios.openmodel.recorder import Recorder
 from scenarios.openmodel.schedule import build_schedule, worker_slice
@@ -42,7 +42,7 @@ class _Worker:
         slots = max(1, load.max_concurrency // count)
         self.dispatcher, self.recorder = build_dispatcher(self.env, plan, slots)
         mine = worker_slice(build_schedule(load, plan.users_spec().mix, plan.seed), index, count)
-        self.dispatcher.run(mine, float(data["t0"]), drain_s(plan))
+        self.dispatcher.run(mine, float(data["t0"]), plan.drain_s())
         final = {"final": self.recorder.drain(None), "flow_errors": self.dispatcher.flow_errors}
         assert self.env.runner is not None
         self.env.runner.send_message("pd_done", final)
