@@ -9,6 +9,7 @@ from typing import Any
 
 from peakdrill.errors import BadInput
 from scenarios.loader import DEFAULT_SCENARIO, LoadedScenario, load_scenario
+from stack.names import check_stack_name
 
 
 def register(sub: Any) -> None:
@@ -58,6 +59,10 @@ def load_all(args: argparse.Namespace) -> list[LoadedScenario]:
     configs = args.config or [None]
     if len(configs) > 1 and args.stack:
         raise BadInput("--stack: give no stack name with several --config (one stack per run)")
+    if args.stack:
+        check_stack_name(args.stack)
+    if args.out is not None and args.out.exists() and any(args.out.iterdir()):
+        raise BadInput(f"--out: {args.out} exists and is not empty (one folder per run)")
     loaded = [load_scenario(args.scenario, c) for c in configs]
     if args.seed is not None:
         if not 0 <= args.seed < 2**31:

@@ -125,3 +125,14 @@ def test_rehearse_checks_every_config(tmp_path: Path, capsys: Any) -> None:
 def test_rehearse_flag_checks(args: list[str], message: str, capsys: Any) -> None:
     assert main(["rehearse", "smoke", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_rehearse_refuses_a_used_out_folder(tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "old.txt").write_text("x")
+    assert main(["rehearse", "smoke", "--out", str(tmp_path)]) == 2
+    assert "exists and is not empty" in capsys.readouterr().err
+
+
+def test_rehearse_checks_the_stack_name(capsys: Any) -> None:
+    assert main(["rehearse", "smoke", "--stack", "Bad_Name"]) == 2
+    assert "--stack 'Bad_Name'" in capsys.readouterr().err
