@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -123,12 +122,17 @@ async def _replay(conn: asyncpg.Connection, req: OrderRequest) -> Result:
 async def _abandon(state: ShopState, order_no: str) -> None:
     """The gateway failed: close the order and give its keys back (the buyer may retry)."""
     async with state.db() as conn:
-        closed = await repo.close_order(conn, order_no)
+        closed = await repo.close_order(conn, order_no, gateway_closed=False)
     if closed is not None:
         await stock.adjust(state.cache, closed[0], closed[1])
-    # best effort: if the gateway did create the trade, stop anyone paying it
-    with contextlib.suppress(GatewayError):
-        await state.gateway.close(order_no)
+    # if the gateway did create the trade, stop anyone paying it; when this fails too the
+    # worker's reconciliation keeps asking until the gateway confirms
+    try:
+        if await state.gateway.close(order_no) in ("closed", "missing"):
+            async with state.db() as conn:
+                await repo.mark_gateway_closed(conn, order_no)
+    except GatewayError:
+        pass
 
 
 async def order_detail(state: ShopState, order: asyncpg.Record) -> dict[str, Any]:

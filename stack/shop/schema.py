@@ -105,6 +105,12 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         # abandoned carts cannot starve a paid order whose notification was lost
         "ALTER TABLE orders ADD COLUMN checked_at TIMESTAMPTZ;",
     ),
+    (
+        3,
+        # an order closed here while its trade may still be payable at the gateway (the close
+        # call failed or timed out) stays on the reconciliation list until the gateway agrees
+        "ALTER TABLE orders ADD COLUMN gateway_closed BOOLEAN NOT NULL DEFAULT false;",
+    ),
 )
 
 

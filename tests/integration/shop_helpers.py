@@ -127,17 +127,43 @@ def notification(
 
 @contextmanager
 def gateway_fault(
-    ep: StackEndpoints, kind: str, probability: float = 1.0, **params: Any
+    ep: StackEndpoints,
+    kind: str,
+    probability: float = 1.0,
+    endpoint: str | None = None,
+    **params: Any,
 ) -> Iterator[str]:
-    """A gateway fault active for the block; always removed."""
+    """A gateway fault active for the block (endpoint faults: a path prefix); always removed."""
     fault_id = f"shoptest-{uuid.uuid4().hex[:8]}"
     body = {"id": fault_id, "kind": kind, "probability": probability, "params": params}
+    if endpoint is not None:
+        body["endpoint"] = endpoint
     resp = httpx.post(f"{ep.gateway_control_url}/control/faults", json=body, timeout=TIMEOUT)
     assert resp.status_code == 201, resp.text
     try:
         yield fault_id
     finally:
         httpx.delete(f"{ep.gateway_control_url}/control/faults/{fault_id}", timeout=TIMEOUT)
+
+
+@contextmanager
+def autopay(ep: StackEndpoints, delay_ms: float = 0.0) -> Iterator[None]:
+    """The gateway pays every payment created in the block by itself; previous setting restored."""
+    url = f"{ep.gateway_control_url}/control/autopay"
+    before = httpx.get(url, timeout=TIMEOUT).json()
+    body = {"enabled": True, "probability": 1.0, "distribution": "fixed", "delay_ms": delay_ms}
+    assert httpx.post(url, json=body, timeout=TIMEOUT).status_code == 200
+    try:
+        yield
+    finally:
+        httpx.post(url, json=before, timeout=TIMEOUT)
+
+
+def ledger_payment(ep: StackEndpoints, order_no: str) -> dict[str, Any] | None:
+    """The gateway ledger's payment for an order, if any."""
+    ledger = httpx.get(f"{ep.gateway_control_url}/control/ledger", timeout=TIMEOUT).json()
+    found = [p for p in ledger["payments"] if p["out_trade_no"] == order_no]
+    return found[0] if found else None
 
 
 def set_proxy_enabled(ep: StackEndpoints, proxy: str, enabled: bool) -> None:

@@ -14,8 +14,10 @@ import httpx
 import pytest
 from shop_helpers import (
     Buyer,
+    autopay,
     dump,
     gateway_fault,
+    ledger_payment,
     notification,
     proxy_down,
     seed,
@@ -282,3 +284,26 @@ def test_dropped_notification_healed_by_reconciliation(shop: StackEndpoints) -> 
         if n["out_trade_no"] == order["order_no"] and n["outcome"] == "accepted"
     ]
     assert accepted == []  # no notification got through: reconciliation delivered it
+
+
+def test_late_capture_of_a_closed_order_without_stock_is_refunded(shop: StackEndpoints) -> None:
+    product = new_product(shop, 1)
+    first, second = Buyer(shop, 25), Buyer(shop, 26)
+    slow_create = {"endpoint": "/v1/payments", "distribution": "fixed", "delay_ms": 4500}
+    with autopay(shop), gateway_fault(shop, "notify_drop"):
+        # the gateway answers after the shop's 3 s timeout: the shop closes the order and frees
+        # the key, but the gateway still creates the trade and (autopay) captures it
+        with gateway_fault(shop, "endpoint_latency", **slow_create):
+            late = first.order(product["id"], 1)
+            assert late.status_code == 502 and late.json()["code"] == "GATEWAY_ERROR"
+            order_no = late.json()["order_no"]
+            wait_until(
+                lambda: (ledger_payment(shop, order_no) or {}).get("status") == "TRADE_SUCCESS", 30
+            )
+        assert second.order(product["id"], 1).status_code == 201  # takes the freed key
+    # the captured money finds no stock: refunded (found by a notification retry or by
+    # reconciliation of the unconfirmed close, whichever comes first)
+    refunded = first.wait_status(order_no, "REFUNDED", 60)
+    assert refunded["keys"] == []
+    pay = ledger_payment(shop, order_no) or {}
+    assert pay["refunded_cents"] == pay["amount_cents"] == refunded["amount_cents"]

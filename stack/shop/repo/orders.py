@@ -122,10 +122,13 @@ async def release_keys(conn: asyncpg.Connection, order_id: int) -> list[tuple[in
     return [(int(r["id"]), int(r["product_id"])) for r in rows]
 
 
-async def close_order(conn: asyncpg.Connection, order_no: str) -> tuple[int, int] | None:
+async def close_order(
+    conn: asyncpg.Connection, order_no: str, gateway_closed: bool
+) -> tuple[int, int] | None:
     """Close an open order and release its keys: (product id, released count), or None.
 
     Locks the order first, so a payment being applied at the same moment wins or waits.
+    `gateway_closed` says whether the gateway confirmed the trade can no longer be paid.
     """
     async with conn.transaction():
         order = await lock_order(conn, order_no)
@@ -133,11 +136,17 @@ async def close_order(conn: asyncpg.Connection, order_no: str) -> tuple[int, int
             return None
         released = await release_keys(conn, int(order["id"]))
         await conn.execute(
-            "UPDATE orders SET status = 'CLOSED', closed_at = now(), updated_at = now()"
-            " WHERE id = $1",
+            "UPDATE orders SET status = 'CLOSED', closed_at = now(), updated_at = now(),"
+            " gateway_closed = $2 WHERE id = $1",
             order["id"],
+            gateway_closed,
         )
     return int(order["product_id"]), len(released)
+
+
+async def mark_gateway_closed(conn: asyncpg.Connection, order_no: str) -> None:
+    """The gateway confirmed a closed order's trade is closed (or never existed)."""
+    await conn.execute("UPDATE orders SET gateway_closed = true WHERE order_no = $1", order_no)
 
 
 async def order_for_owner(
@@ -183,10 +192,14 @@ async def due_orders(
 async def due_for_reconcile(
     conn: asyncpg.Connection, older_than_s: float, limit: int
 ) -> list[asyncpg.Record]:
-    """Open orders older than `older_than_s`, least recently checked first; marks them checked."""
+    """Orders to ask the gateway about, least recently checked first; marks them checked.
+
+    Open orders older than `older_than_s`, and closed ones the gateway has not confirmed closed.
+    """
     return await conn.fetch(
         f"UPDATE orders o SET checked_at = now() WHERE id IN (SELECT id FROM orders"
-        " WHERE status = ANY($1::text[]) AND created_at < now() - make_interval(secs => $2)"
+        " WHERE created_at < now() - make_interval(secs => $2) AND (status = ANY($1::text[])"
+        " OR (status = 'CLOSED' AND NOT gateway_closed))"
         f" ORDER BY checked_at NULLS FIRST, created_at LIMIT $3) RETURNING {ORDER_COLS}",
         list(OPEN_STATES),
         older_than_s,

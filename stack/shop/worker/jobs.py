@@ -33,23 +33,33 @@ async def apply_capture(
 
 
 async def reconcile_once(state: ShopState) -> int:
-    """Ask the gateway about orders awaiting payment too long; deliver what was paid."""
-    s = state.settings
+    """Ask the gateway about orders open too long and unconfirmed closes; deliver what was paid."""
     async with state.db() as conn:
-        due = await repo.due_for_reconcile(conn, s.reconcile_after_s, BATCH)
+        due = await repo.due_for_reconcile(conn, state.settings.reconcile_after_s, BATCH)
     healed = 0
     for order in due:
         try:
-            pay = await state.gateway.query(order["order_no"])
+            healed += await _reconcile_one(state, order["order_no"], order["status"])
         except GatewayError as exc:
-            log.warning("reconcile: query %s failed: %s", order["order_no"], exc)
-            continue
-        if pay is not None and pay.get("status") == "TRADE_SUCCESS":
-            out = await apply_capture(state, order["order_no"], pay, "reconcile")
-            healed += out.outcome == "accepted"
-        elif pay is not None and pay.get("status") == "TRADE_CLOSED":
-            await _close_locally(state, order["order_no"])
+            log.warning("reconcile: %s: %s", order["order_no"], exc)
     return healed
+
+
+async def _reconcile_one(state: ShopState, order_no: str, status: str) -> int:
+    """1 when a lost capture was applied (delivered or refunded), else 0."""
+    pay = await state.gateway.query(order_no)
+    trade = None if pay is None else pay.get("status")
+    if pay is not None and trade == "TRADE_SUCCESS":
+        return int((await apply_capture(state, order_no, pay, "reconcile")).outcome == "accepted")
+    if status == "CLOSED":
+        # closed here, maybe still payable there: close it there too (a "paid" answer is
+        # applied on the next pass, when the query sees TRADE_SUCCESS)
+        if trade == "TRADE_CLOSED" or pay is None or await state.gateway.close(order_no) != "paid":
+            async with state.db() as conn:
+                await repo.mark_gateway_closed(conn, order_no)
+    elif trade == "TRADE_CLOSED":
+        await _close_locally(state, order_no)
+    return 0
 
 
 async def expire_once(state: ShopState) -> int:
@@ -75,7 +85,7 @@ async def expire_once(state: ShopState) -> int:
 
 async def _close_locally(state: ShopState, order_no: str) -> int:
     async with state.db() as conn:
-        result = await repo.close_order(conn, order_no)
+        result = await repo.close_order(conn, order_no, gateway_closed=True)
     if result is None:
         return 0
     await stock.adjust(state.cache, result[0], result[1])
