@@ -60,7 +60,7 @@ class Run:
     endpoints: StackEndpoints | None = None
     timeline: Timeline | None = None
     load: LoadProcess | None = None
-    monitors: list[Any] = field(default_factory=list)
+    monitors: list[ContainerSampler | EventWatcher] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
