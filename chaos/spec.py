@@ -7,12 +7,10 @@ load start), `duration_s` (how long the fault lasts; optional only for the insta
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     Field,
-    PlainSerializer,
-    PlainValidator,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -22,7 +20,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from fakes.payment_gateway.faults import FaultEnvelope
 from peakdrill.errors import BadInput
-from peakdrill.yamlconfig import StrictModel
+from peakdrill.yamlconfig import StrictModel, tagged_union
 from stack.config import ServiceName, StackConfig
 
 # The Toxiproxy proxies every stack has (docs/CONTRACTS.md, "Toxiproxy proxies").
@@ -250,33 +248,10 @@ TOXIC_KINDS = frozenset(k for k, cls in SPEC_CLASSES.items() if issubclass(cls, 
 CONTAINER_KINDS = frozenset(k for k, cls in SPEC_CLASSES.items() if issubclass(cls, _Container))
 
 
-def _pick_kind(value: Any) -> AnyFault:
-    """Validate one fault against the model its `fault` field names.
-
-    Done by hand rather than with pydantic's discriminator so error paths read
-    `chaos[2].latency_ms` (no union tag inserted) and an unknown kind names the allowed ones.
-    """
-    if isinstance(value, tuple(SPEC_CLASSES.values())):
-        return value  # type: ignore[return-value]
-    if not isinstance(value, dict):
-        raise PydanticCustomError("fault_type", "expected a mapping with a `fault` field")
-    kind = value.get("fault")
-    cls = SPEC_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        msg = "unknown fault kind {kind}; expected one of: {kinds}"
-        ctx = {"kind": repr(kind), "kinds": ", ".join(SPEC_CLASSES)}
-        err = InitErrorDetails(
-            type=PydanticCustomError("fault_kind", msg, ctx), loc=("fault",), input=kind
-        )
-        raise ValidationError.from_exception_data("FaultSpec", [err])
-    return cls.model_validate(value)
-
-
-# The serializer infers each value's own model: pydantic's union serializer would try every
-# member in turn and warn about the misses.
-FaultSpec = Annotated[
-    AnyFault, PlainValidator(_pick_kind), PlainSerializer(lambda v: v, return_type=Any)
-]
+if TYPE_CHECKING:
+    FaultSpec = AnyFault
+else:
+    FaultSpec = tagged_union(SPEC_CLASSES, "fault", "fault")
 """One fault of a scenario's chaos timeline; use as `chaos: list[FaultSpec]`."""
 
 

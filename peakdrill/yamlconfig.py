@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    PlainValidator,
+    SerializationInfo,
+    ValidationError,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from peakdrill.errors import BadInput
 
@@ -17,6 +25,38 @@ class StrictModel(BaseModel):
     """Base for every user-facing config model: unknown fields are errors, values are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def tagged_union(classes: dict[str, type[BaseModel]], tag: str, what: str) -> Any:
+    """An annotated type validating a mapping by the model its `tag` field names.
+
+    Done by hand rather than with pydantic's discriminator so error paths read
+    `chaos[2].latency_ms` (no union tag inserted) and an unknown kind names the allowed ones.
+    Serialization dumps each value with its own model (pydantic cannot infer a serializer
+    through a PlainValidator).
+    """
+    members = tuple(classes.values())
+
+    def pick(value: Any) -> BaseModel:
+        if isinstance(value, members):
+            return value
+        if not isinstance(value, dict):
+            raise PydanticCustomError(f"{what}_type", f"expected a mapping with a `{tag}` field")
+        kind = value.get(tag)
+        cls = classes.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            msg = f"unknown {what} kind {{kind}}; expected one of: {{kinds}}"
+            ctx = {"kind": repr(kind), "kinds": ", ".join(classes)}
+            err = InitErrorDetails(
+                type=PydanticCustomError(f"{what}_kind", msg, ctx), loc=(tag,), input=kind
+            )
+            raise ValidationError.from_exception_data(what, [err])
+        return cls.model_validate(value)
+
+    def dump(value: BaseModel, info: SerializationInfo) -> Any:
+        return value.model_dump(mode=info.mode)
+
+    return Annotated[BaseModel, PlainValidator(pick), PlainSerializer(dump)]
 
 
 def format_loc(loc: tuple[int | str, ...]) -> str:

@@ -33,6 +33,6 @@ def write_inputs(folder: RunFolder, loaded: LoadedScenario) -> None:
     """The resolved scenario (its stack_config pointing at the config used) and stack config."""
     resolved = loaded.scenario.model_copy(update={"stack_config": str(loaded.config_path)})
     # warnings off: chaos.spec's hand-picked union has no serializer schema (output is right)
-    data = resolved.model_dump(mode="json", warnings=False)
+    data = resolved.model_dump(mode="json")
     folder.scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     dump_model(loaded.config, folder.stack_config)

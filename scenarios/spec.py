@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import (
     Field,
-    PlainSerializer,
-    PlainValidator,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from chaos.spec import FaultSpec
-from peakdrill.yamlconfig import StrictModel
+from peakdrill.yamlconfig import StrictModel, tagged_union
 from reports.slo_spec import SloSpec
 from scenarios.behaviours.routes import BehaviourName
 
@@ -83,30 +80,10 @@ STAGE_CLASSES: dict[str, type[AnyStage]] = {
 }
 
 
-def _pick_stage(value: Any) -> AnyStage:
-    """Validate a stage by its `kind`, by hand so error paths carry no union tag."""
-    if isinstance(value, tuple(STAGE_CLASSES.values())):
-        return value  # type: ignore[return-value]
-    if not isinstance(value, dict):
-        raise PydanticCustomError("stage_type", "expected a mapping with a `kind` field")
-    kind = value.get("kind")
-    cls = STAGE_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        msg = "unknown stage kind {kind}; expected one of: {kinds}"
-        ctx = {"kind": repr(kind), "kinds": ", ".join(STAGE_CLASSES)}
-        err = InitErrorDetails(
-            type=PydanticCustomError("stage_kind", msg, ctx), loc=("kind",), input=kind
-        )
-        raise ValidationError.from_exception_data("Stage", [err])
-    return cls.model_validate(value)
-
-
-def _dump_stage(stage: AnyStage) -> dict[str, Any]:
-    return stage.model_dump(mode="json")
-
-
-# by hand both ways: pydantic cannot infer a serializer through a PlainValidator
-Stage = Annotated[AnyStage, PlainValidator(_pick_stage), PlainSerializer(_dump_stage)]
+if TYPE_CHECKING:
+    Stage = AnyStage
+else:
+    Stage = tagged_union(STAGE_CLASSES, "kind", "stage")
 
 
 class LoadSpec(StrictModel):
