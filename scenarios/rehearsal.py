@@ -6,20 +6,19 @@ Every exit path (error, Ctrl-C, SIGTERM) stops the load, heals every fault and r
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from peakdrill.errors import ExitCode, StackError
 from peakdrill.journal import Journal
 from peakdrill.runfolder import RunFolder
+from peakdrill.signals import signals_ignored, sigterm_as_interrupt
+from reports.audit import run_audit
+from reports.build import build_report
 from scenarios import rundir, versions
 from scenarios.loader import LoadedScenario
 from scenarios.loadproc import LoadProcess
@@ -75,7 +74,7 @@ class Run:
 def rehearse(loaded: LoadedScenario, opts: Options, progress: ProgressLine) -> tuple[Path, int]:
     """Run the scenario once on its stack config; returns (run folder, exit code)."""
     run = _prepare(loaded, opts, progress)
-    with _sigterm_as_interrupt():
+    with sigterm_as_interrupt():
         try:
             _execute(run, opts)
         except KeyboardInterrupt:
@@ -87,7 +86,7 @@ def rehearse(loaded: LoadedScenario, opts: Options, progress: ProgressLine) -> t
         except Exception as exc:  # a bug or an unexpected answer: still clean up and report
             run.invalidate(f"rehearsal failed: {type(exc).__name__}: {exc}")
         finally:
-            with _signals_ignored():
+            with signals_ignored():
                 _cleanup(run, opts)
     if run.interrupted:
         return run.folder.root, EXIT_INTERRUPTED
@@ -236,8 +235,10 @@ def _load_exited(run: Run, code: int) -> None:
 
 def _heal(run: Run) -> None:
     if run.timeline is not None:
-        for err in run.timeline.heal_all():
-            run.progress.message(f"chaos: {err}")
+        run.timeline.heal_all()
+        # a fault that did not apply or heal means the run did not rehearse what it claims
+        for err in run.timeline.errors():
+            run.invalidate(f"chaos: {err}")
     run.journal.event("phase", name="healed")
 
 
@@ -250,8 +251,6 @@ def _settle(run: Run) -> None:
 
 
 def _audit(run: Run) -> None:
-    from reports.audit import run_audit
-
     result = run_audit(run.stack, run.folder)  # writes audit_snapshot.json and audit.json
     run.journal.event("phase", name="audit", valid=result.valid)
     bad = [i.name for i in result.invariants if i.valid is not True]
@@ -295,11 +294,6 @@ def _guard(run: Run, what: str, step: Any) -> None:
 
 
 def _report(run: Run) -> int:
-    try:
-        from reports.build import build_report
-    except ImportError:
-        run.progress.message("peakdrill: reports.build unavailable: no verdict")
-        return int(ExitCode.INVALID_RUN)
     code = int(build_report(run.folder.root))
     if run.invalid:
         return int(ExitCode.INVALID_RUN)
@@ -308,29 +302,3 @@ def _report(run: Run) -> int:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM takes the same clean path as Ctrl-C (main thread only)."""
-
-    def _raise(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt("SIGTERM")
-
-    previous = signal.signal(signal.SIGTERM, _raise)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def _signals_ignored() -> Iterator[None]:
-    """Clean-up must finish: a second Ctrl-C would leave faults on and containers behind."""
-    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from docker.types import LogConfig
 
 from peakdrill.errors import StackError
+from peakdrill.signals import signals_ignored, sigterm_as_interrupt
 from stack import engine, health, images, proxies, teardown
 from stack.config import ServiceName, StackConfig
 from stack.endpoints import StackEndpoints
@@ -46,7 +44,7 @@ def bring_up(
     images.ensure_images(progress)  # before anything labeled exists: a failed build leaves nothing
     specs = build_specs(config, name, Secrets.random(), seed)
     started = time.monotonic()
-    with _sigterm_as_interrupt(), _removed_on_failure(cli, name, progress):
+    with sigterm_as_interrupt(), _removed_on_failure(cli, name, progress):
         _start_all(cli, name, specs, progress)
         eps = lifecycle.endpoints(name)
     progress(f"stack {name}: healthy in {time.monotonic() - started:.1f}s")
@@ -164,41 +162,9 @@ def _removed_on_failure(cli: DockerClient, name: str, progress: Progress) -> Ite
     except BaseException as exc:
         what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         progress(f"stack {name}: {what}; removing everything labeled {LABEL_STACK}={name}")
-        with _signals_ignored():
+        with signals_ignored():
             try:
                 teardown.remove_all(cli, name)
             except Exception as cleanup_exc:  # keep the original error; say what is left
                 progress(f"cleanup incomplete: {cleanup_exc}")
         raise
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt while starting, so cleanup runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _raise(_sig: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt("SIGTERM")
-
-    previous = signal.signal(signal.SIGTERM, _raise)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _signals_ignored() -> Iterator[None]:
-    """Let the cleanup finish even if the user presses Ctrl-C again."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)
