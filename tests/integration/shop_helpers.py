@@ -182,3 +182,20 @@ def proxy_down(ep: StackEndpoints, proxy: str) -> Iterator[None]:
         yield
     finally:
         set_proxy_enabled(ep, proxy, True)
+
+
+@contextmanager
+def proxy_black_hole(ep: StackEndpoints, proxy: str) -> Iterator[None]:
+    """A Toxiproxy `timeout` toxic (timeout 0) on the proxy's upstream for the block: requests
+    vanish without an answer, like a dead network path; ALWAYS removed. Removing it makes
+    Toxiproxy close every connection through the proxy, as a failover or a restart would."""
+    url = f"{ep.toxiproxy_url}/proxies/{proxy}/toxics"
+    name = f"shoptest_black_hole_{uuid.uuid4().hex[:8]}"
+    body = {"name": name, "type": "timeout", "stream": "upstream", "attributes": {"timeout": 0}}
+    resp = httpx.post(url, json=body, timeout=TIMEOUT)
+    assert resp.status_code == 200, resp.text
+    try:
+        yield
+    finally:
+        resp = httpx.delete(f"{url}/{name}", timeout=TIMEOUT)
+        assert resp.status_code in (204, 404), resp.text

@@ -19,6 +19,7 @@ from shop_helpers import (
     gateway_fault,
     ledger_payment,
     notification,
+    proxy_black_hole,
     proxy_down,
     seed,
     shop_env,
@@ -26,6 +27,7 @@ from shop_helpers import (
 )
 
 from stack.endpoints import StackEndpoints
+from stack.shop.cache import BREAKER_S
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 DELIVERY_S = 30  # a paid order's keys appear well within this on an idle stack
@@ -244,6 +246,51 @@ def test_redis_down_catalog_still_served_login_fails_clearly(shop: StackEndpoint
         assert httpx.get(f"{shop.edge_url}/readyz", timeout=30).json()["redis"] is False
     # recovery: each process skips Redis for 1 s after a failure, then uses it again
     wait_until(lambda: _login_status(shop) == 200, 20)
+
+
+BURST = 24  # concurrent requests: enough to open several Redis connections in each API process
+
+
+def _session_burst(ep: StackEndpoints, token: str) -> list[int]:
+    """Statuses of BURST concurrent authenticated reads (each looks its session up in Redis)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"{ep.edge_url}/api/orders/NO-SUCH-ORDER"
+    with ThreadPoolExecutor(BURST) as pool:
+        return list(
+            pool.map(
+                lambda _: httpx.get(url, headers=headers, timeout=30).status_code, range(BURST)
+            )
+        )
+
+
+def test_redis_black_hole_healed_shop_recovers_within_seconds(shop: StackEndpoints) -> None:
+    product = new_product(shop, 3)
+    buyer = Buyer(shop, 27)
+    token = str(buyer.http.headers["Authorization"]).removeprefix("Bearer ")
+    # fill every API process's Redis pool: these connections will be idle when the fault heals
+    assert _session_burst(shop, token) == [404] * BURST
+    with proxy_black_hole(shop, "redis"):
+        started = time.monotonic()
+        stuck = httpx.post(
+            f"{shop.edge_url}/api/auth/login",
+            json={"email": "buyer28@peakdrill.test", "password": "peakdrill-28"},
+            timeout=30,
+        )
+        assert (stuck.status_code, stuck.json()) == (503, {"code": "SESSION_STORE_DOWN"})
+        assert time.monotonic() - started < 5  # Redis timeout + breaker, not a hang
+    # healing closed every pooled connection (Toxiproxy closes them when the toxic goes). Once
+    # the breaker tripped during the outage has lapsed, the shop must work at the first try: a
+    # dead pooled connection must be replaced, not fail a request (and trip the breaker again)
+    time.sleep(BREAKER_S + 0.5)
+    late = Buyer(shop, 28)
+    order = late.order(product["id"], 1)
+    assert order.status_code == 201, order.text
+    for _ in range(3):  # no dead connection left to hit, however deep the bursts reach
+        assert _session_burst(shop, token) == [404] * BURST
+    assert httpx.get(f"{shop.edge_url}/readyz", timeout=30).json() == {
+        "database": True,
+        "redis": True,
+    }
 
 
 def _login_status(ep: StackEndpoints) -> int:
