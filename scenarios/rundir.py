@@ -6,8 +6,6 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from peakdrill.runfolder import RUNS_DIR, RunFolder
 from peakdrill.yamlconfig import dump_model
 from scenarios.loader import LoadedScenario
@@ -32,7 +30,5 @@ def folder_for(rid: str, out: Path | None) -> RunFolder:
 def write_inputs(folder: RunFolder, loaded: LoadedScenario) -> None:
     """The resolved scenario (its stack_config pointing at the config used) and stack config."""
     resolved = loaded.scenario.model_copy(update={"stack_config": str(loaded.config_path)})
-    # warnings off: chaos.spec's hand-picked union has no serializer schema (output is right)
-    data = resolved.model_dump(mode="json")
-    folder.scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    dump_model(resolved, folder.scenario)
     dump_model(loaded.config, folder.stack_config)
