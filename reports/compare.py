@@ -15,7 +15,7 @@ import yaml
 
 from peakdrill.runfolder import RUNS_DIR
 from reports.build import judge_run
-from reports.compare_charts import cpu_by_service, p99_by_phase, p99_over_time
+from reports.compare_charts import cpu_by_service, p99_by_phase, p99_over_time, phase_order
 from reports.evaluate import Evaluation, fmt_value
 from reports.html import data_uri, environment, fmt_ms
 from reports.stats import ALL, all_stats, container_stats
@@ -75,10 +75,7 @@ def _overview(label: str, ev: Evaluation, phases: dict[str, Any]) -> dict[str, A
 def _percentile_tables(
     labels: list[str], phases: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    order = {"steady": 0, "fault": 1, "recovery": 2, "whole": 3}
-    names = sorted(
-        {p for per in phases.values() for p in per}, key=lambda n: (order.get(n.split()[0], 9), n)
-    )
+    names = sorted({p for per in phases.values() for p in per}, key=phase_order)
     tables = []
     for phase in names:
         endpoints = sorted(

@@ -8,17 +8,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from reports.charts import DPI, SIZE, bin_seconds, ms_axis, origin, save, series
+from reports.charts import DPI, SIZE, bin_seconds, legend, ms_axis, origin, save, series
 from reports.evaluate import Evaluation
 from reports.stats import ALL
 
 COLORS = ("#1c7ed6", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#c2255c", "#5c940d")
-
-
-def _legend_below(ax: Any, ncols: int) -> None:
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=ncols, fontsize=8, frameon=False
-    )
 
 
 def p99_over_time(runs: list[tuple[str, Evaluation]], out: Path) -> Path:
@@ -26,11 +20,10 @@ def p99_over_time(runs: list[tuple[str, Evaluation]], out: Path) -> Path:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
     ax.set_title("p99 latency over time, all requests (each run from its load start)", loc="left")
     for i, (label, ev) in enumerate(runs):
-        d = ev.data
-        s = series(d.store, "request", d.store.names(), origin(d), bin_seconds(d))
+        d, t0 = ev.data, origin(ev.data)
+        s = series(d.store, "request", d.store.names(), t0, bin_seconds(d))
         ax.plot(s.x, s.pct[99.0], label=label, color=COLORS[i % len(COLORS)], lw=1.3)
         for f in d.timeline.faults if d.timeline else ():
-            t0 = origin(d)
             ax.axvspan(
                 f.window.start - t0, f.window.end - t0, color=COLORS[i % len(COLORS)], alpha=0.07
             )
@@ -38,7 +31,7 @@ def p99_over_time(runs: list[tuple[str, Evaluation]], out: Path) -> Path:
     ax.set_ylabel("p99 latency (ms, log scale)")
     ax.grid(True, alpha=0.3)
     ms_axis(ax)
-    _legend_below(ax, min(4, len(runs)))
+    legend(ax, None, ncols=min(4, len(runs)))
     return save(fig, out)
 
 
@@ -58,7 +51,7 @@ def bar_chart(
     ax.set_xticks(x, groups, fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
     ax.set_ylabel(ylabel)
-    _legend_below(ax, min(4, len(values)))
+    legend(ax, None, ncols=min(4, len(values)))
     return save(fig, out)
 
 
@@ -66,7 +59,7 @@ def p99_by_phase(
     runs: list[tuple[str, Evaluation]], phases: dict[str, dict[str, Any]], out: Path
 ) -> Path:
     """Grouped bars: p99 of all requests in each phase instance, per run."""
-    labels = sorted({p for per in phases.values() for p in per}, key=_phase_order)
+    labels = sorted({p for per in phases.values() for p in per}, key=phase_order)
     values = {
         run: [
             (phases[run].get(lbl) or {}).get("endpoints", {}).get(ALL, {}).get("p99_ms")
@@ -87,6 +80,7 @@ def cpu_by_service(runs: list[tuple[str, dict[str, dict[str, float]]]], out: Pat
     return bar_chart(title, "CPU (% of one core)", services, values, out)
 
 
-def _phase_order(label: str) -> tuple[int, str]:
+def phase_order(label: str) -> tuple[int, str]:
+    """Sort key of phase instance labels: steady, fault …, recovery …, whole."""
     rank = {"steady": 0, "fault": 1, "recovery": 2, "whole": 3}
     return rank.get(label.split(" ")[0], 9), label
