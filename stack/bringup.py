@@ -16,6 +16,13 @@ from peakdrill.signals import signals_ignored, sigterm_as_interrupt
 from stack import engine, health, images, proxies, teardown
 from stack.config import ServiceName, StackConfig
 from stack.endpoints import StackEndpoints
+from stack.lifecycle import (
+    EDGE_PORT,
+    GATEWAY_CONTROL_PORT,
+    TOXIPROXY_API_PORT,
+    endpoints,
+    published_url,
+)
 from stack.names import LABEL_STACK, network_name
 from stack.paths import REPO
 from stack.specs import ContainerSpec, Secrets, build_specs, stack_volumes
@@ -35,8 +42,6 @@ def bring_up(
     config: StackConfig, name: str, progress: Progress, *, seed: int = 0
 ) -> StackEndpoints:
     """Build images if needed, then start and health-check every service of `name`."""
-    from stack import lifecycle  # cycle: lifecycle imports this module lazily
-
     cli = engine.client()
     left = teardown.leftovers(cli, name)
     if left:
@@ -46,7 +51,7 @@ def bring_up(
     started = time.monotonic()
     with sigterm_as_interrupt(), _removed_on_failure(cli, name, progress):
         _start_all(cli, name, specs, progress)
-        eps = lifecycle.endpoints(name)
+        eps = endpoints(name)
     progress(f"stack {name}: healthy in {time.monotonic() - started:.1f}s")
     return eps
 
@@ -60,18 +65,18 @@ def _start_all(
         cli.volumes.create(vol, labels=labels)
     first = _run_phase(cli, name, specs, ("postgres", "redis", "gateway", "toxiproxy"), progress)
     toxi = first["toxiproxy"][0]
-    api = _published_url(toxi, "8474/tcp")
+    api = published_url(toxi, TOXIPROXY_API_PORT)
     health.wait_healthy({_label(toxi): (toxi, lambda: health.probe_http(f"{api}/version"))}, 30)
     proxies.create_proxies(api)
     progress("toxiproxy: proxies postgres, redis, gateway, notify, edge enabled")
     gw = first["gateway"][0]
-    control = _published_url(gw, "8081/tcp")
+    control = published_url(gw, GATEWAY_CONTROL_PORT)
     checks = _exec_checks(first, ("postgres", "redis"))
     checks[_label(gw)] = (gw, lambda: health.probe_http(f"{control}/healthz"))
     _wait(checks, INFRA_TIMEOUT_S, progress)
     second = _run_phase(cli, name, specs, ("shop-api", "shop-worker", "haproxy"), progress)
     _wait(_exec_checks(second, ("shop-api", "shop-worker")), SHOP_TIMEOUT_S, progress)
-    edge = _published_url(toxi, "18000/tcp")
+    edge = published_url(toxi, EDGE_PORT)
     hap = second["haproxy"][0]
     _wait(
         {_label(hap): (hap, lambda: health.probe_http(f"{edge}/healthz"))}, EDGE_TIMEOUT_S, progress
@@ -146,12 +151,6 @@ def _wait(
 
 def _label(box: Container) -> str:
     return str(box.name)
-
-
-def _published_url(box: Container, port: str) -> str:
-    from stack.lifecycle import published_port
-
-    return f"http://127.0.0.1:{published_port(box, port)}"
 
 
 @contextmanager

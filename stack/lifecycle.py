@@ -63,10 +63,10 @@ def endpoints(name: str) -> StackEndpoints:
     gw = _running_one(name, "gateway")
     return StackEndpoints(
         stack=name,
-        edge_url=_url(toxi, EDGE_PORT),
-        toxiproxy_url=_url(toxi, TOXIPROXY_API_PORT),
-        gateway_control_url=_url(gw, GATEWAY_CONTROL_PORT),
-        gateway_cashier_url=_url(gw, GATEWAY_CASHIER_PORT),
+        edge_url=published_url(toxi, EDGE_PORT),
+        toxiproxy_url=published_url(toxi, TOXIPROXY_API_PORT),
+        gateway_control_url=published_url(gw, GATEWAY_CONTROL_PORT),
+        gateway_cashier_url=published_url(gw, GATEWAY_CASHIER_PORT),
     )
 
 
@@ -93,7 +93,8 @@ def _running_one(name: str, service: str, cli: DockerClient | None = None) -> Co
     return sorted(running, key=lambda c: int(c.labels.get(LABEL_REPLICA, "1")))[0]
 
 
-def _url(box: Container, port: str) -> str:
+def published_url(box: Container, port: str) -> str:
+    """`http://127.0.0.1:<host port>` of a published container port."""
     return f"http://127.0.0.1:{published_port(box, port)}"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stack import health
-from stack.lifecycle import EDGE_PORT, GATEWAY_CONTROL_PORT, TOXIPROXY_API_PORT, published_port
+from stack.lifecycle import EDGE_PORT, GATEWAY_CONTROL_PORT, TOXIPROXY_API_PORT, published_url
 from stack.names import LABEL_REPLICA, LABEL_SERVICE
 
 if TYPE_CHECKING:
@@ -40,12 +40,9 @@ def rows(boxes: list[Container]) -> list[ServiceRow]:
 
 def _probe(box: Container, svc: str, edge: str | None) -> health.Probe:
     if svc == "toxiproxy":
-        return health.probe_http(
-            f"http://127.0.0.1:{published_port(box, TOXIPROXY_API_PORT)}/version"
-        )
+        return health.probe_http(f"{published_url(box, TOXIPROXY_API_PORT)}/version")
     if svc == "gateway":
-        port = published_port(box, GATEWAY_CONTROL_PORT)
-        return health.probe_http(f"http://127.0.0.1:{port}/healthz")
+        return health.probe_http(f"{published_url(box, GATEWAY_CONTROL_PORT)}/healthz")
     if svc == "haproxy":
         return health.probe_http(f"{edge}/healthz") if edge else health.Probe(False, "no edge")
     return health.probe_exec(box, svc)
@@ -54,7 +51,7 @@ def _probe(box: Container, svc: str, edge: str | None) -> health.Probe:
 def _edge_url(boxes: list[Container]) -> str | None:
     for box in boxes:
         if box.labels.get(LABEL_SERVICE) == "toxiproxy" and box.status == "running":
-            return f"http://127.0.0.1:{published_port(box, EDGE_PORT)}"
+            return published_url(box, EDGE_PORT)
     return None
 
 
