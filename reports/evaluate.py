@@ -65,6 +65,15 @@ class Evaluation:
     run_invalid: list[str] = field(default_factory=list)  # run-level reasons (not per objective)
 
     @property
+    def invalid(self) -> list[str]:
+        """Why the run is INVALID: run-level reasons, then one per unmeasured objective."""
+        return self.run_invalid + [
+            f"{r.test_name}: unmeasured: {r.detail}"
+            for r in self.results
+            if r.status == "unmeasured"
+        ]
+
+    @property
     def exit_code(self) -> int:
         """The process exit code of this verdict."""
         return int(EXIT_CODES[self.verdict])
@@ -139,9 +148,7 @@ def _run_invalid(ev: Evaluation) -> list[str]:
 
 def _decide(ev: Evaluation) -> None:
     ev.run_invalid = _run_invalid(ev)
-    invalid = ev.run_invalid + [
-        f"{r.test_name}: unmeasured: {r.detail}" for r in ev.results if r.status == "unmeasured"
-    ]
+    invalid = ev.invalid
     fails = [
         f"{r.test_name}: {fmt_value(r.objective.metric, r.value)} beyond fail band "
         f"{fmt_value(r.objective.metric, r.objective.fail)} ({r.detail})"

@@ -58,10 +58,7 @@ def summary_dict(ev: Evaluation) -> dict[str, Any]:
         "verdict": ev.verdict,
         "exit_code": ev.exit_code,
         "reasons": ev.reasons,
-        "invalid_reasons": ev.run_invalid
-        + [
-            f"{r.test_name}: unmeasured: {r.detail}" for r in ev.results if r.status == "unmeasured"
-        ],
+        "invalid_reasons": ev.invalid,
         "seed": d.meta.get("seed"),
         "scenario": d.meta.get("scenario"),
         "stack_config": d.meta.get("stack_config"),
