@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from scenarios.spec import UsersSpec
@@ -33,12 +34,13 @@ class SeedData:
     users: int
     resellers: int
 
-    @property
+    # cached: every buyer and reseller arrival picks from these (up to 10 000 products)
+    @cached_property
     def hot_ids(self) -> list[int]:
         """Ids of hot products (the flash-sale items)."""
         return [int(p["id"]) for p in self.products if p.get("hot")]
 
-    @property
+    @cached_property
     def regular_ids(self) -> list[int]:
         """Ids of every other product."""
         return [int(p["id"]) for p in self.products if not p.get("hot")]
