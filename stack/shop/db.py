@@ -11,6 +11,8 @@ from stack.shop.schema import migrate
 from stack.shop.settings import ShopSettings
 
 START_DEADLINE_S = 90.0
+# what a dead or slow database raises through asyncpg and the pool
+DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
 
 
 async def connect_with_retry(

@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 
 from stack.shop.api import auth, catalog, health, metrics, notify, orders, reseller
-from stack.shop.api.common import DB_ERRORS, ApiError, Json
+from stack.shop.api.common import ApiError, Json
+from stack.shop.db import DB_ERRORS
 from stack.shop.settings import ShopSettings, load_settings
 from stack.shop.state import ShopState
 

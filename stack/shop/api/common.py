@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import asyncpg
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
@@ -13,9 +11,6 @@ from fastapi.responses import Response
 from stack.shop import sessions
 from stack.shop.cache import CacheDown
 from stack.shop.state import ShopState
-
-# what a dead or slow database raises through asyncpg and the pool
-DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, asyncio.TimeoutError)
 
 
 class Json(Response):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from stack.shop.api.common import DB_ERRORS, Json, shop
+from stack.shop.api.common import Json, shop
+from stack.shop.db import DB_ERRORS
 
 router = APIRouter()
 

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 
 from stack.shop import ack, signature, stock
 from stack.shop.api import metrics
-from stack.shop.api.common import DB_ERRORS, shop
+from stack.shop.api.common import shop
+from stack.shop.db import DB_ERRORS
 from stack.shop.fulfil import Outcome, Payment, apply_payment
 from stack.shop.repo import payments
 from stack.shop.state import ShopState

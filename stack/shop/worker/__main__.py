@@ -15,6 +15,7 @@ import asyncpg
 import redis.asyncio as aioredis
 
 from stack.shop.cache import CacheDown
+from stack.shop.db import DB_ERRORS
 from stack.shop.gateway import GatewayError
 from stack.shop.settings import ConfigError, ShopSettings, load_settings
 from stack.shop.state import ShopState
@@ -23,14 +24,7 @@ from stack.shop.worker import jobs
 log = logging.getLogger("shop.worker")
 Job = Callable[[ShopState], Awaitable[int]]
 # a job pass fails on these when a dependency is down; the next pass retries
-TRANSIENT = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    CacheDown,
-    GatewayError,
-)
+TRANSIENT = (*DB_ERRORS, CacheDown, GatewayError)
 
 
 async def _every(state: ShopState, job: Job, interval_s: float, stop: asyncio.Event) -> None:
