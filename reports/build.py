@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from peakdrill.runfolder import RunFolder
 from reports.evaluate import Evaluation, evaluate
@@ -20,11 +21,12 @@ def judge_run(run_dir: Path, slo_file: Path | None = None) -> Evaluation:
     return evaluate(load_run(run_dir, spec))
 
 
-def write_verdicts(ev: Evaluation) -> None:
-    """summary.json and junit.xml (cheap: what a gate needs)."""
+def write_verdicts(ev: Evaluation) -> dict[str, Any]:
+    """summary.json and junit.xml (cheap: what a gate needs); returns the summary written."""
     folder = ev.data.folder
-    write_summary(ev, folder.summary)
+    summary = write_summary(ev, folder.summary)
     write_junit(ev, folder.junit)
+    return summary
 
 
 def write_full(ev: Evaluation) -> Path:
@@ -32,8 +34,7 @@ def write_full(ev: Evaluation) -> Path:
     from reports.charts import render_all  # matplotlib is slow to import: only when charting
 
     folder: RunFolder = ev.data.folder
-    summary = write_summary(ev, folder.summary)
-    write_junit(ev, folder.junit)
+    summary = write_verdicts(ev)
     charts = render_all(ev.data, folder.charts)
     folder.report_html.write_text(render_report(ev, summary, charts), encoding="utf-8")
     return folder.report_html
