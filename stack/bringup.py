@@ -24,7 +24,6 @@ from stack.lifecycle import (
     published_url,
 )
 from stack.names import LABEL_STACK, network_name
-from stack.paths import REPO
 from stack.specs import ContainerSpec, Secrets, build_specs, stack_volumes
 
 if TYPE_CHECKING:
@@ -128,17 +127,9 @@ def _exec_checks(
 ) -> dict[str, tuple[Container, health.Check]]:
     checks: dict[str, tuple[Container, health.Check]] = {}
     for svc in services:
-        probe_svc = svc if svc != "shop-worker" or worker_has_check() else "running"
         for box in boxes[svc]:
-            checks[_label(box)] = (box, partial(health.probe_exec, box, probe_svc))
+            checks[_label(box)] = (box, partial(health.probe_exec, box, svc))
     return checks
-
-
-def worker_has_check() -> bool:
-    """Whether the shop worker offers `--check` (else a running container counts as healthy)."""
-    src = REPO / "stack" / "shop" / "worker"
-    files = list(src.rglob("*.py")) if src.is_dir() else [src.with_suffix(".py")]
-    return any(f.is_file() and "--check" in f.read_text(encoding="utf-8") for f in files)
 
 
 def _wait(
