@@ -75,6 +75,12 @@ class ChaosContext:
         service = box.labels.get(LABEL_SERVICE, "")
         self.event("container", action=action, service=service, container=box.name, id=fault_id)
 
+    def start_again(self, box: Container, fault_id: str) -> None:
+        """Start a stopped container, journal `started` and watch its recovery."""
+        containers.docker_call(f"start {box.name}", box.start)
+        self.container_event("started", box, fault_id)
+        self.watch_recovery(box, fault_id)
+
     def watch_recovery(self, box: Container, fault_id: str) -> None:
         """In the background, journal `healthy` once the container is healthy again."""
 
@@ -138,9 +144,7 @@ class ChaosContext:
             containers.set_nano_cpus(self.docker, box, restore_value(self.cpu_originals[name]))
             self.cpu_originals.pop(name, None)
         if name in self.killed and status in ("exited", "created", "dead"):
-            containers.docker_call(f"start {name}", box.start)
-            self.container_event("started", box, "heal_all")
-            self.watch_recovery(box, "heal_all")
+            self.start_again(box, "heal_all")
         self.killed.discard(name)
 
 

@@ -31,9 +31,8 @@ class KillContainer(ContainerFault[KillFault]):
         note = None
         if status in ("running", "restarting"):
             note = f"{box.name} was {status} again before the heal (restart policy)"
+            ctx.watch_recovery(box, self.id)
         else:
-            containers.docker_call(f"start {box.name}", box.start)
-            ctx.container_event("started", box, self.id)
+            ctx.start_again(box, self.id)
         ctx.killed.discard(box.name or "")
-        ctx.watch_recovery(box, self.id)
         return note

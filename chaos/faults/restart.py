@@ -37,7 +37,5 @@ class RestartContainer(ContainerFault[RestartFault]):
         status, _ = containers.state(box)
         if status in ("running", "restarting"):
             return None
-        containers.docker_call(f"start {box.name}", box.start)
-        ctx.container_event("started", box, self.id)
-        ctx.watch_recovery(box, self.id)
+        ctx.start_again(box, self.id)
         return f"{box.name} was {status} at heal and was started"
