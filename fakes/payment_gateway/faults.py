@@ -160,21 +160,6 @@ class EndpointEmpty(_FaultBase):
     params: NoParams = NoParams()
 
 
-Fault = Annotated[
-    NotifyDrop
-    | NotifyDuplicate
-    | NotifyReorder
-    | NotifyDelay
-    | NotifyReplay
-    | NotifyBadSignature
-    | NotifyWrongAmount
-    | EndpointLatency
-    | EndpointError
-    | EndpointHang
-    | EndpointReset
-    | EndpointEmpty,
-    Field(discriminator="kind"),
-]
 NotifyFault = (
     NotifyDrop
     | NotifyDuplicate
@@ -185,6 +170,7 @@ NotifyFault = (
     | NotifyWrongAmount
 )
 EndpointFault = EndpointLatency | EndpointError | EndpointHang | EndpointReset | EndpointEmpty
+Fault = Annotated[NotifyFault | EndpointFault, Field(discriminator="kind")]
 
 FAULT_KINDS = frozenset(
     m.model_fields["kind"].annotation.__args__[0]
