@@ -56,6 +56,12 @@ SCALARS = (
     "port",
     "control_port",
 )
+# fields read from a variable not named GATEWAY_<FIELD>
+VARS = {
+    "faults": "GATEWAY_FAULTS_JSON",
+    "autopay": "GATEWAY_AUTOPAY_JSON",
+    "retry_schedule_s": "GATEWAY_RETRY_SCHEDULE_S",
+}
 
 
 def parse_merchants(text: str) -> dict[str, str]:
@@ -74,26 +80,20 @@ def _raw(env: Mapping[str, str]) -> dict[str, Any]:
     for name in SCALARS:
         if f"GATEWAY_{name.upper()}" in env:
             raw[name] = env[f"GATEWAY_{name.upper()}"]
-    for name, var in (("faults", "GATEWAY_FAULTS_JSON"), ("autopay", "GATEWAY_AUTOPAY_JSON")):
+    for name in ("faults", "autopay"):
+        var = VARS[name]
         if env.get(var, "").strip():
             try:
                 raw[name] = json.loads(env[var])
             except json.JSONDecodeError as exc:
                 raise BadInput(f"{var}: invalid JSON: {exc.msg}") from None
-    if env.get("GATEWAY_RETRY_SCHEDULE_S", "").strip():
-        raw["retry_schedule_s"] = env["GATEWAY_RETRY_SCHEDULE_S"].split(",")
+    if env.get(VARS["retry_schedule_s"], "").strip():
+        raw["retry_schedule_s"] = env[VARS["retry_schedule_s"]].split(",")
     try:
         raw["merchants"] = parse_merchants(env.get("GATEWAY_MERCHANTS", ""))
     except ValueError as exc:
         raise BadInput(f"GATEWAY_MERCHANTS: {exc}") from None
     return raw
-
-
-VARS = {
-    "faults": "GATEWAY_FAULTS_JSON",
-    "autopay": "GATEWAY_AUTOPAY_JSON",
-    "retry_schedule_s": "GATEWAY_RETRY_SCHEDULE_S",
-}
 
 
 def from_env(env: Mapping[str, str]) -> GatewaySettings:
