@@ -64,8 +64,8 @@ def _per_order(view: View) -> list[dict[str, Any]]:
                 }
             )
     for order_no in view.payments:
-        if order_no not in view.orders and view.capture_of(order_no):
-            pay = view.capture_of(order_no) or {}
+        pay = None if order_no in view.orders else view.capture_of(order_no)
+        if pay:
             out.append(
                 {
                     "order_no": order_no,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from reports.audit.model import InvariantResult
+from reports.audit.model import InvariantResult, verdict
 from reports.audit.snapshot import OPEN, View
 
 NAME = "stock_conserved"
@@ -20,11 +20,9 @@ def check(view: View) -> InvariantResult:
     problems = _conservation(view, by_product) + _stale_reservations(view)
     cache_problems, cache_note = _cache(view, by_product)
     problems += cache_problems
-    if problems:
-        return InvariantResult(NAME, TITLE, False, problems, f"{len(problems)} violation(s)")
-    if cache_note:
+    if cache_note and not problems:
         return InvariantResult(NAME, TITLE, None, [{"problem": cache_note}], cache_note)
-    return InvariantResult(NAME, TITLE, True, [], f"{len(by_product)} products conserve stock")
+    return verdict(NAME, TITLE, problems, f"{len(by_product)} products conserve stock")
 
 
 def _conservation(view: View, by_product: dict[int, Counter[str]]) -> list[dict[str, Any]]:
