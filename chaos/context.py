@@ -81,6 +81,17 @@ class ChaosContext:
         self.container_event("started", box, fault_id)
         self.watch_recovery(box, fault_id)
 
+    def restore_cpu(self, box: Container) -> int | None:
+        """Put back the CPU limit a squeeze remembered; the value set, or None if none was."""
+        name = box.name or ""
+        original = self.cpu_originals.get(name)
+        if original is None:
+            return None
+        value = restore_value(original)
+        containers.set_nano_cpus(self.docker, box, value)
+        self.cpu_originals.pop(name, None)
+        return value
+
     def watch_recovery(self, box: Container, fault_id: str) -> None:
         """In the background, journal `healthy` once the container is healthy again."""
 
@@ -140,9 +151,7 @@ class ChaosContext:
         if status == "paused":
             containers.docker_call(f"unpause {name}", box.unpause)
             self.container_event("unpaused", box, "heal_all")
-        if name in self.cpu_originals:
-            containers.set_nano_cpus(self.docker, box, restore_value(self.cpu_originals[name]))
-            self.cpu_originals.pop(name, None)
+        self.restore_cpu(box)
         if name in self.killed and status in ("exited", "created", "dead"):
             self.start_again(box, "heal_all")
         self.killed.discard(name)

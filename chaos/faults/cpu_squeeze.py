@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chaos import containers
-from chaos.context import restore_value
 from chaos.faults._container import ContainerFault
 from chaos.registry import register
 from chaos.spec import CpuSqueezeFault
@@ -28,10 +27,5 @@ class CpuSqueeze(ContainerFault[CpuSqueezeFault]):
 
     def heal(self, ctx: ChaosContext) -> str | None:
         """Restore the remembered limit (nothing to do if already restored)."""
-        box = self.container(ctx)
-        original = ctx.cpu_originals.get(box.name or "")
-        if original is None:
-            return None
-        containers.set_nano_cpus(ctx.docker, box, restore_value(original))
-        ctx.cpu_originals.pop(box.name or "", None)
-        return f"nano_cpus restored to {restore_value(original)}"
+        restored = ctx.restore_cpu(self.container(ctx))
+        return None if restored is None else f"nano_cpus restored to {restored}"
