@@ -79,7 +79,7 @@ def _with_seed(ls: LoadedScenario, seed: int) -> LoadedScenario:
 def cmd_rehearse(args: argparse.Namespace) -> int:
     """Run the rehearsal(s); prints each run folder (and the comparison) on stdout."""
     from scenarios.progress import ProgressLine
-    from scenarios.rehearsal import Options, rehearse
+    from scenarios.rehearsal import EXIT_INTERRUPTED, Options, rehearse
 
     loaded = load_all(args)
     progress = ProgressLine()
@@ -94,8 +94,8 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         print(folder, flush=True)
         runs.append(folder)
         codes.append(code)
-        if code == 130:
-            return 130
+        if code == EXIT_INTERRUPTED:
+            return EXIT_INTERRUPTED
     if several:
         _compare(runs, args.out)
     return max(codes)
