@@ -18,7 +18,6 @@ from stack.config import ServiceName, StackConfig
 from stack.endpoints import StackEndpoints
 from stack.lifecycle import (
     EDGE_PORT,
-    GATEWAY_CONTROL_PORT,
     TOXIPROXY_API_PORT,
     endpoints,
     published_url,
@@ -63,23 +62,15 @@ def _start_all(
     for vol in stack_volumes(name):
         cli.volumes.create(vol, labels=labels)
     first = _run_phase(cli, name, specs, ("postgres", "redis", "gateway", "toxiproxy"), progress)
+    health.wait_healthy(_checks(first, ("toxiproxy",)), 30)
     toxi = first["toxiproxy"][0]
-    api = published_url(toxi, TOXIPROXY_API_PORT)
-    health.wait_healthy({_label(toxi): (toxi, lambda: health.probe_http(f"{api}/version"))}, 30)
-    proxies.create_proxies(api)
+    proxies.create_proxies(published_url(toxi, TOXIPROXY_API_PORT))
     progress("toxiproxy: proxies postgres, redis, gateway, notify, edge enabled")
-    gw = first["gateway"][0]
-    control = published_url(gw, GATEWAY_CONTROL_PORT)
-    checks = _exec_checks(first, ("postgres", "redis"))
-    checks[_label(gw)] = (gw, lambda: health.probe_http(f"{control}/healthz"))
-    _wait(checks, INFRA_TIMEOUT_S, progress)
+    _wait(_checks(first, ("postgres", "redis", "gateway")), INFRA_TIMEOUT_S, progress)
     second = _run_phase(cli, name, specs, ("shop-api", "shop-worker", "haproxy"), progress)
-    _wait(_exec_checks(second, ("shop-api", "shop-worker")), SHOP_TIMEOUT_S, progress)
+    _wait(_checks(second, ("shop-api", "shop-worker")), SHOP_TIMEOUT_S, progress)
     edge = published_url(toxi, EDGE_PORT)
-    hap = second["haproxy"][0]
-    _wait(
-        {_label(hap): (hap, lambda: health.probe_http(f"{edge}/healthz"))}, EDGE_TIMEOUT_S, progress
-    )
+    _wait(_checks(second, ("haproxy",), edge), EDGE_TIMEOUT_S, progress)
 
 
 def _run_phase(
@@ -122,13 +113,13 @@ def _run(cli: DockerClient, name: str, spec: ContainerSpec) -> Container:
     return box
 
 
-def _exec_checks(
-    boxes: dict[str, list[Container]], services: tuple[str, ...]
+def _checks(
+    boxes: dict[str, list[Container]], services: tuple[str, ...], edge_url: str | None = None
 ) -> dict[str, tuple[Container, health.Check]]:
     checks: dict[str, tuple[Container, health.Check]] = {}
     for svc in services:
         for box in boxes[svc]:
-            checks[_label(box)] = (box, partial(health.probe_exec, box, svc))
+            checks[_label(box)] = (box, partial(health.probe_service, box, svc, edge_url))
     return checks
 
 

@@ -11,6 +11,7 @@ import httpx
 from docker.errors import APIError, NotFound
 
 from peakdrill.errors import StackError
+from stack.lifecycle import GATEWAY_CONTROL_PORT, TOXIPROXY_API_PORT, published_url
 
 if TYPE_CHECKING:
     from docker.models.containers import Container
@@ -57,6 +58,20 @@ def probe_http(url: str, timeout_s: float = 2.0) -> Probe:
     except httpx.HTTPError as exc:
         return Probe(False, f"{type(exc).__name__}: {str(exc)[:120]}")
     return Probe(resp.is_success, f"HTTP {resp.status_code}")
+
+
+def probe_service(box: Container, service: str, edge_url: str | None = None) -> Probe:
+    """A service's probe: its published HTTP health endpoint, else its check run inside.
+
+    HAProxy is probed through the edge (Toxiproxy's `edge` proxy), so it needs `edge_url`.
+    """
+    if service == "toxiproxy":
+        return probe_http(f"{published_url(box, TOXIPROXY_API_PORT)}/version")
+    if service == "gateway":
+        return probe_http(f"{published_url(box, GATEWAY_CONTROL_PORT)}/healthz")
+    if service == "haproxy":
+        return probe_http(f"{edge_url}/healthz") if edge_url else Probe(False, "no edge")
+    return probe_exec(box, service)
 
 
 Check = Callable[[], Probe]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stack import health
-from stack.lifecycle import EDGE_PORT, GATEWAY_CONTROL_PORT, TOXIPROXY_API_PORT, published_url
+from stack.lifecycle import EDGE_PORT, published_url
 from stack.names import LABEL_REPLICA, LABEL_SERVICE
 
 if TYPE_CHECKING:
@@ -31,21 +31,15 @@ def rows(boxes: list[Container]) -> list[ServiceRow]:
     for box in sorted(boxes, key=_order):
         svc = box.labels.get(LABEL_SERVICE, "?")
         state = health.container_state(box)
-        verdict = _probe(box, svc, edge) if state == "running" else health.Probe(False, state)
+        verdict = (
+            health.probe_service(box, svc, edge)
+            if state == "running"
+            else health.Probe(False, state)
+        )
         ports = _published(box)
         mark = "healthy" if verdict.healthy else f"unhealthy: {verdict.detail}"
         out.append(ServiceRow(svc, str(box.name), state, mark, ports))
     return out
-
-
-def _probe(box: Container, svc: str, edge: str | None) -> health.Probe:
-    if svc == "toxiproxy":
-        return health.probe_http(f"{published_url(box, TOXIPROXY_API_PORT)}/version")
-    if svc == "gateway":
-        return health.probe_http(f"{published_url(box, GATEWAY_CONTROL_PORT)}/healthz")
-    if svc == "haproxy":
-        return health.probe_http(f"{edge}/healthz") if edge else health.Probe(False, "no edge")
-    return health.probe_exec(box, svc)
 
 
 def _edge_url(boxes: list[Container]) -> str | None:
